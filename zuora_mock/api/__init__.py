@@ -1,0 +1,1 @@
+"""The HTTP layer: blueprints per URL family, the request pipeline and response shaping."""

@@ -1,0 +1,57 @@
+"""The emulator's own namespace, /_mock/: health, reset and the test clock; never a Zuora path."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from .. import __version__
+from ..errors import InvalidValue, NotFound
+from .pipeline import emulator
+from .responses import json_response, read_json
+
+bp = Blueprint("admin", __name__, url_prefix="/_mock")
+
+
+@bp.get("/health")
+def health() -> Response:
+    emu = emulator()
+    return json_response({"status": "ok", "version": __version__, "tenants": len(emu.registry.tenants)})
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Back to the fixture state; ?tenant=NAME resets one tenant only (parallel CI jobs)."""
+    name = request.args.get("tenant")
+    emu = emulator()
+    if name is not None and name not in emu.registry.tenants:
+        raise NotFound(f"Unknown tenant '{name[:100]}'.")
+    reset_names = emu.registry.reset(name)
+    return json_response({"success": True, "reset": reset_names})
+
+
+@bp.get("/tenants")
+def tenants() -> Response:
+    emu = emulator()
+    body = [
+        {"name": t.name, "tenantId": t.tenant_id, "userId": t.user_id, "entities": [e.id for e in t.entities]}
+        for t in emu.registry.tenants.values()
+    ]
+    return json_response({"tenants": body})
+
+
+@bp.get("/clock")
+def clock() -> Response:
+    emu = emulator()
+    return json_response({"now": emu.clock.now(), "offset": emu.clock.offset})
+
+
+@bp.post("/clock")
+def advance_clock() -> Response:
+    """Move the emulator's clock forward (token and idempotency expiry) without sleeping."""
+    body = read_json() if request.get_data() else {}
+    seconds = body.get("advance", 0)
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+        raise InvalidValue("'advance' must be a number of seconds >= 0.")
+    emu = emulator()
+    emu.clock.advance(float(seconds))
+    return json_response({"now": emu.clock.now(), "offset": emu.clock.offset})

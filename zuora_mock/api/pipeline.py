@@ -1,0 +1,271 @@
+"""The request pipeline every Zuora path goes through: headers, auth, entity, limits, idempotency, finishing."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+
+from .. import envelopes, ids
+from ..domain.idempotency import StoredResponse
+from ..domain.tenants import Registry, Tenant
+from ..errors import (
+    MSG_BODY_TOO_LARGE,
+    MSG_CONCURRENCY_LIMIT,
+    MSG_ENTITY_INVALID,
+    MSG_ENTITY_REQUIRED,
+    MSG_ENTITY_SINGLE,
+    MSG_IDEMPOTENCY_KEY_LENGTH,
+    MSG_METHOD_NOT_ALLOWED,
+    MSG_NOT_FOUND_ROUTE,
+    MSG_ORG_INVALID,
+    MSG_RATE_LIMIT,
+    MSG_TRACK_ID,
+    InternalError,
+    InvalidValue,
+    LimitExceeded,
+    MalformedRequest,
+    MissingField,
+    NotFound as ZuoraNotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    RateLimited,
+    UnsupportedRequest,
+    ZuoraError,
+)
+from .compression import BODY_ERROR_KEY, maybe_compress
+
+TRACK_ID_FORBIDDEN = set(':;"\'')
+CODE_ENTITY = 90000020
+CODE_ENTITY_MISSING = 90000022
+CODE_ORG = 90000010
+CONCURRENCY_LIMIT_TYPE = "Default"
+RETRY_AFTER_CONCURRENCY = "120"
+IDEMPOTENT_METHODS = ("POST", "PATCH")
+# Headers that belong to the original response and are replayed with it.
+_REPLAYED_HEADERS = ("Content-Type", "Zuora-Request-Id", "ETag", "Location")
+
+
+def emulator() -> Any:
+    """The Emulator of the current app (registry, clock, settings)."""
+    return current_app.extensions["zuora_mock"]
+
+
+def valid_track_id(value: str) -> bool:
+    return len(value) <= 64 and value.isascii() and not (TRACK_ID_FORBIDDEN & set(value))
+
+
+def _pipeline_error(err: ZuoraError) -> ZuoraError:
+    err.business = False
+    return err
+
+
+def begin_request() -> Response | None:
+    """before_request: everything Zuora checks before an operation runs; may answer a replay."""
+    g.request_id = ids.request_id()
+    g.family = envelopes.family_for_path(request.path)
+    g.slot = None
+    g.idempotency = None
+    track_id = request.headers.get("Zuora-Track-Id")
+    g.track_id = track_id if track_id is not None and valid_track_id(track_id) else None
+    try:
+        return _check(track_id)
+    except ZuoraError as err:
+        raise _pipeline_error(err) from None
+
+
+def _check(track_id: str | None) -> Response | None:
+    if track_id is not None and not valid_track_id(track_id):
+        raise InvalidValue(MSG_TRACK_ID)
+    if request.routing_exception is not None:
+        raise request.routing_exception
+    body_error = request.environ.get(BODY_ERROR_KEY)
+    if body_error is not None:
+        raise body_error
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit))
+    if g.family not in (envelopes.V1, envelopes.OBJECTS):
+        return None
+    emu = emulator()
+    registry: Registry = emu.registry
+    token = registry.authenticate(request.headers.get("Authorization"))
+    g.token, g.tenant = token, token.tenant
+    g.entity_id = _select_entity(token)
+    _check_orgs(token.tenant)
+    g.data = token.tenant.data(g.entity_id)
+    now = emu.clock.now()
+    g.rate = token.tenant.rate.hit(now)
+    if g.rate.exceeded_window:
+        raise RateLimited(MSG_RATE_LIMIT.format(window=g.rate.exceeded_window, seconds=g.rate.reset),
+                          headers={"Retry-After": str(g.rate.reset)})
+    if g.family == envelopes.V1:
+        gauge = token.tenant.concurrency[g.entity_id]
+        if not gauge.acquire():
+            raise LimitExceeded(MSG_CONCURRENCY_LIMIT, code=50000070,
+                                headers={"Retry-After": RETRY_AFTER_CONCURRENCY})
+        g.slot = gauge
+    return _idempotency(token.tenant, now)
+
+
+def _select_entity(token: Any) -> str:
+    header = request.headers.get("Zuora-Entity-Ids")
+    if header is None or not header.strip():
+        if len(token.entity_ids) > 1:
+            raise MissingField(MSG_ENTITY_REQUIRED, code=CODE_ENTITY_MISSING)
+        return token.entity_ids[0]
+    wanted = [part.strip() for part in header.split(",") if part.strip()]
+    if len(wanted) != 1:
+        raise InvalidValue(MSG_ENTITY_SINGLE, code=CODE_ENTITY)
+    if wanted[0] not in token.entity_ids:
+        raise InvalidValue(MSG_ENTITY_INVALID.format(entity=wanted[0][:64]), code=CODE_ENTITY)
+    return wanted[0]
+
+
+def _check_orgs(tenant: Tenant) -> None:
+    header = request.headers.get("Zuora-Org-Ids")
+    if header is None:
+        return
+    orgs = {part.strip() for part in header.split(",") if part.strip()}
+    unknown = sorted(orgs - tenant.orgs)
+    if unknown or not orgs:
+        raise PermissionDenied(MSG_ORG_INVALID.format(orgs=",".join(unknown)[:200]), code=CODE_ORG)
+
+
+def _idempotency(tenant: Tenant, now: float) -> Response | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None or request.method not in IDEMPOTENT_METHODS:
+        return None
+    if len(key) > 255 or not key:
+        raise InvalidValue(MSG_IDEMPOTENCY_KEY_LENGTH)
+    owner = object()
+    replay = tenant.idempotency.begin(key, request.method, request.full_path.rstrip("?"), now, owner)
+    if replay is not None:
+        g.replayed = True
+        return Response(replay.body, status=replay.status, headers=replay.headers)
+    g.idempotency = (tenant.idempotency, key, owner)
+    return None
+
+
+def finish_response(response: Response) -> Response:
+    """after_request: Zuora's response headers, idempotent storage, then compression."""
+    if g.get("replayed"):
+        g.request_id = response.headers.get("Zuora-Request-Id", g.request_id)
+    response.headers["Zuora-Request-Id"] = g.request_id
+    if g.get("track_id") is not None:
+        response.headers["Zuora-Track-Id"] = g.track_id
+    _limit_headers(response)
+    if g.get("idempotency") is not None:
+        cache, key, owner = g.idempotency
+        stored = [(name, response.headers[name]) for name in _REPLAYED_HEADERS if name in response.headers]
+        cache.complete(key, owner, StoredResponse(response.status_code, response.get_data(), stored))
+        g.idempotency = None
+    _compress(response)
+    _close_if_body_unread(response)
+    return response
+
+
+def _limit_headers(response: Response) -> None:
+    tenant = g.get("tenant")
+    rate = g.get("rate")
+    if g.family == envelopes.OAUTH or g.family == envelopes.ADMIN:
+        return
+    if rate is None:
+        rate = (tenant.rate if tenant else emulator().anonymous_rate).peek(emulator().clock.now())
+    response.headers["RateLimit-Limit"] = rate.limit_header
+    response.headers["RateLimit-Remaining"] = str(rate.remaining)
+    response.headers["RateLimit-Reset"] = str(rate.reset)
+    if g.family == envelopes.V1 and tenant is not None and response.status_code != 401:
+        gauge = tenant.concurrency[g.entity_id]
+        remaining = gauge.remaining - (1 if g.get("slot") is not None else 0)
+        response.headers["Concurrency-Limit-Type"] = CONCURRENCY_LIMIT_TYPE
+        response.headers["Concurrency-Limit-Limit"] = str(gauge.limit)
+        response.headers["Concurrency-Limit-Remaining"] = str(max(remaining, 0))
+
+
+def _compress(response: Response) -> None:
+    if response.direct_passthrough or "Content-Encoding" in response.headers:
+        return
+    accept = request.headers.get("Accept-Encoding", "")
+    if not accept:
+        return
+    compressed = maybe_compress(response.get_data(), response.mimetype or "", accept)
+    response.vary.add("Accept-Encoding")
+    if compressed is not None:
+        response.set_data(compressed)
+        response.headers["Content-Encoding"] = "gzip"
+
+
+def _close_if_body_unread(response: Response) -> None:
+    """Keep-alive is only safe when the request body was consumed; drain small bodies, else close."""
+    length = request.content_length or 0
+    if not length or request.environ.get("zuora_mock.inflated"):
+        return
+    if length <= current_app.config["MAX_CONTENT_LENGTH"]:
+        try:
+            request.stream.exhaust() if hasattr(request.stream, "exhaust") else request.stream.read()
+            return
+        except Exception:  # noqa: BLE001 - a broken client stream only means the connection closes
+            pass
+    response.headers["Connection"] = "close"
+
+
+def end_request(exc: BaseException | None) -> None:
+    """teardown_request: release the concurrency slot and any idempotency key left unanswered."""
+    slot = g.pop("slot", None)
+    if slot is not None:
+        slot.release()
+    pending = g.pop("idempotency", None)
+    if pending is not None:
+        cache, key, owner = pending
+        cache.abandon(key, owner)
+
+
+def http_to_zuora(exc: HTTPException) -> ZuoraError:
+    """Werkzeug's routing and protocol errors as Zuora errors."""
+    if isinstance(exc, NotFound):
+        return _pipeline_error(ZuoraNotFound(MSG_NOT_FOUND_ROUTE.format(path=request.path[:200])))
+    if isinstance(exc, MethodNotAllowed):
+        return _pipeline_error(UnsupportedRequest(MSG_METHOD_NOT_ALLOWED.format(method=request.method[:20])))
+    if isinstance(exc, RequestEntityTooLarge):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return _pipeline_error(PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit)))
+    return _pipeline_error(MalformedRequest(f"Malformed request: {exc.description or exc.name}"[:300],
+                                            status=exc.code if exc.code and 400 <= exc.code < 500 else 400))
+
+
+def render(err: ZuoraError) -> Response:
+    """The one place errors become responses, in the envelope of the family that handled the request."""
+    from .responses import json_response
+
+    emu = emulator()
+    family = g.get("family") or envelopes.family_for_path(request.path)
+    business_status = 200 if emu.settings["v1_error_status"] == "200" else None
+    body, status, headers = envelopes.render_error(
+        err, family, request_id=g.get("request_id") or ids.request_id(), path=request.path,
+        epoch=emu.clock.now(), v1_business_status=business_status,
+    )
+    return json_response(body, status, headers)
+
+
+def install(app: Flask) -> None:
+    """Wire the pipeline and the error handlers into an app."""
+    app.before_request(begin_request)
+    app.after_request(finish_response)
+    app.teardown_request(end_request)
+
+    @app.errorhandler(ZuoraError)
+    def on_zuora_error(err: ZuoraError) -> Response:
+        return render(err)
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(exc: HTTPException) -> Response:
+        return render(http_to_zuora(exc))
+
+    @app.errorhandler(Exception)
+    def on_unexpected(exc: Exception) -> Response:
+        traceback.print_exception(exc, file=sys.stderr)
+        return render(_pipeline_error(InternalError()))

@@ -1,0 +1,1 @@
+"""Custom objects: definitions, records and the batch operation; no Flask here."""

@@ -1,0 +1,185 @@
+"""Load fixture files (tenants, clients, entities and seed data) and say exactly which file is wrong."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+
+
+class FixtureError(ValueError):
+    """A fixture file is missing, unreadable or inconsistent; the message names the file."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """The parsed content of one seed file, with the path it came from for error messages."""
+
+    path: str
+    data: Any
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Seed data copied into every entity of every tenant at start-up and on reset."""
+
+    # Custom objects: the definitions file (Zuora's POST body format) and one records file per object.
+    definitions: SeedFile | None = None
+    records: dict[str, SeedFile] = field(default_factory=dict)
+    # Mass-action objects (revenue schedules, accounting codes, ...), keyed by file stem.
+    finance: dict[str, SeedFile] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    client_id: str
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TenantSpec:
+    name: str
+    tenant_id: str
+    user_id: str
+    user_email: str
+    entities: tuple[EntitySpec, ...]
+    orgs: tuple[str, ...]
+    clients: tuple[ClientSpec, ...]
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    tenants: tuple[TenantSpec, ...]
+    seed: Seed
+    source: str
+
+
+def default_fixtures_dir() -> Path:
+    """The bundled demo fixtures: inside the installed package, or at the root of a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "fixtures", package.parent / "fixtures"):
+        if (candidate / "tenants.json").is_file():
+            return candidate
+    raise FixtureError(package / "fixtures", "bundled demo fixtures not found; pass --fixtures DIR")
+
+
+def read_json(path: Path) -> Any:
+    """Parse one JSON file or raise a FixtureError naming it and the line of the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FixtureError(path, f"cannot read file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise FixtureError(path, "not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FixtureError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def _require(path: Path, obj: Any, key: str, kind: type, where: str) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise FixtureError(path, f"{where}: missing '{key}'")
+    value = obj[key]
+    if not isinstance(value, kind) or (kind is str and not value):
+        raise FixtureError(path, f"{where}: '{key}' must be a non-empty {kind.__name__}")
+    return value
+
+
+def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
+    where = f"tenants[{index}]"
+    if not isinstance(raw, dict):
+        raise FixtureError(path, f"{where} must be an object")
+    name = _require(path, raw, "name", str, where)
+    tenant_id = str(_require(path, raw, "tenantId", str, where))
+    user = _require(path, raw, "user", dict, where)
+    user_id = _require(path, user, "id", str, f"{where}.user")
+    if not _HEX32.match(user_id):
+        raise FixtureError(path, f"{where}.user.id must be 32 lowercase hex characters, got {user_id!r}")
+    email = _require(path, user, "email", str, f"{where}.user")
+    entities = []
+    for e_index, entity in enumerate(_require(path, raw, "entities", list, where)):
+        e_where = f"{where}.entities[{e_index}]"
+        entity_id = _require(path, entity, "id", str, e_where)
+        if not _UUID.match(entity_id):
+            raise FixtureError(path, f"{e_where}.id must be a lowercase UUID, got {entity_id!r}")
+        entities.append(EntitySpec(entity_id, _require(path, entity, "name", str, e_where)))
+    if not entities:
+        raise FixtureError(path, f"{where}.entities must name at least one entity")
+    if len({e.id for e in entities}) != len(entities):
+        raise FixtureError(path, f"{where}.entities has duplicate ids")
+    orgs = raw.get("orgs", [])
+    if not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs):
+        raise FixtureError(path, f"{where}.orgs must be a list of org ids")
+    clients = []
+    for c_index, client in enumerate(_require(path, raw, "clients", list, where)):
+        c_where = f"{where}.clients[{c_index}]"
+        client_id = _require(path, client, "clientId", str, c_where)
+        if len(client_id) != 36:
+            raise FixtureError(path, f"{c_where}.clientId must be 36 characters, got {len(client_id)}")
+        secret = _require(path, client, "clientSecret", str, c_where)
+        if len(secret) > 42:
+            raise FixtureError(path, f"{c_where}.clientSecret must be at most 42 characters")
+        clients.append(ClientSpec(client_id, secret))
+    return TenantSpec(name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients))
+
+
+def _load_seed(root: Path, seed_dir: Path) -> Seed:
+    if not seed_dir.is_dir():
+        raise FixtureError(seed_dir, "seed directory not found")
+    definitions_path = seed_dir / "custom_objects" / "definitions.json"
+    definitions = SeedFile(str(definitions_path), read_json(definitions_path)) if definitions_path.is_file() else None
+    records = {}
+    records_dir = seed_dir / "custom_objects" / "records"
+    if records_dir.is_dir():
+        for path in sorted(records_dir.glob("*.json")):
+            records[path.stem] = SeedFile(str(path), read_json(path))
+    finance = {}
+    finance_dir = seed_dir / "finance"
+    if finance_dir.is_dir():
+        for path in sorted(finance_dir.glob("*.json")):
+            finance[path.stem] = SeedFile(str(path), read_json(path))
+    return Seed(definitions=definitions, records=records, finance=finance)
+
+
+def load_fixtures(directory: str | Path | None = None) -> Fixtures:
+    """Read tenants.json and the seed directory it names; raise FixtureError on the first problem."""
+    root = Path(directory) if directory is not None else default_fixtures_dir()
+    if not root.is_dir():
+        raise FixtureError(root, "fixtures directory not found")
+    tenants_path = root / "tenants.json"
+    if not tenants_path.is_file():
+        raise FixtureError(tenants_path, "file not found (every fixtures directory needs tenants.json)")
+    raw = read_json(tenants_path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), list) or not raw["tenants"]:
+        raise FixtureError(tenants_path, "expected an object with a non-empty 'tenants' list")
+    tenants = tuple(_parse_tenant(tenants_path, t, i) for i, t in enumerate(raw["tenants"]))
+    seen: dict[str, str] = {}
+    for tenant in tenants:
+        for client in tenant.clients:
+            if client.client_id in seen:
+                raise FixtureError(tenants_path, f"client {client.client_id} is declared twice")
+            seen[client.client_id] = tenant.name
+    if len({t.name for t in tenants}) != len(tenants):
+        raise FixtureError(tenants_path, "tenant names must be unique")
+    seed_name = raw.get("seed", "seed")
+    if not isinstance(seed_name, str):
+        raise FixtureError(tenants_path, "'seed' must be a directory name")
+    seed = _load_seed(root, root / seed_name)
+    return Fixtures(tenants=tenants, seed=seed, source=str(root))

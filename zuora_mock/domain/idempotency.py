@@ -1,0 +1,73 @@
+"""Idempotency keys: the first response is kept and replayed; one side effect however many retries arrive."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from ..errors import MSG_IDEMPOTENCY_MISMATCH, IdempotencyInProgress, IdempotencyMismatch
+
+
+@dataclass
+class StoredResponse:
+    """What is replayed: status, body bytes and the headers that belong to the original response."""
+
+    status: int
+    body: bytes
+    headers: list[tuple[str, str]]
+
+
+@dataclass
+class _Entry:
+    method: str
+    url: str
+    expires_at: float
+    response: StoredResponse | None = None
+    owner: object = field(default=None, repr=False)
+
+
+class IdempotencyCache:
+    """Keys of one tenant; an entry is in flight until its response is stored."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def begin(self, key: str, method: str, url: str, now: float, owner: object) -> StoredResponse | None:
+        """Reserve the key for this request, or return the response to replay; raise 409/422 as Zuora does."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.expires_at <= now:
+                entry = None
+            if entry is None:
+                self._entries[key] = _Entry(method, url, now + self.ttl, owner=owner)
+                self._prune(now)
+                return None
+            if entry.method != method or entry.url != url:
+                raise IdempotencyMismatch(MSG_IDEMPOTENCY_MISMATCH.format(method=entry.method, url=entry.url))
+            if entry.response is None:
+                raise IdempotencyInProgress()
+            return entry.response
+
+    def complete(self, key: str, owner: object, response: StoredResponse) -> None:
+        """Store the response of the request that reserved the key."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.owner is owner and entry.response is None:
+                entry.response = response
+
+    def abandon(self, key: str, owner: object) -> None:
+        """Free a key whose request ended without a response to store."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.owner is owner and entry.response is None:
+                del self._entries[key]
+
+    def _prune(self, now: float) -> None:
+        if len(self._entries) % 256 == 0:
+            for key in [k for k, e in self._entries.items() if e.expires_at <= now and e.response is not None]:
+                del self._entries[key]
+
+    def __len__(self) -> int:
+        return len(self._entries)

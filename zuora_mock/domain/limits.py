@@ -1,0 +1,89 @@
+"""Per-tenant rate-limit windows and concurrency gauges, computed from real counters."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+WINDOW_NAMES = {60: "minute", 3600: "hour", 86400: "day"}
+
+
+@dataclass(frozen=True)
+class RateState:
+    """What one request learned from the rate limiter: the headers to send and whether it was refused."""
+
+    limit_header: str
+    remaining: int
+    reset: int
+    exceeded_window: str | None = None
+
+
+class RateLimiter:
+    """Fixed windows (minute, hour, day) counted per tenant; unsuccessful requests count too, as in Zuora."""
+
+    def __init__(self, limits: dict[int, int]) -> None:
+        self._limits = dict(sorted(limits.items()))
+        self._counts = {window: 0 for window in self._limits}
+        self._starts = {window: 0.0 for window in self._limits}
+        self._lock = threading.Lock()
+
+    def _roll(self, now: float) -> None:
+        for window in self._limits:
+            start = now - (now % window)
+            if start != self._starts[window]:
+                self._starts[window], self._counts[window] = start, 0
+
+    def hit(self, now: float) -> RateState:
+        """Count one request and report the window closest to exhaustion."""
+        with self._lock:
+            self._roll(now)
+            exceeded = None
+            for window, limit in self._limits.items():
+                if self._counts[window] >= limit:
+                    exceeded = exceeded or window
+            if exceeded is None:
+                for window in self._limits:
+                    self._counts[window] += 1
+            return self._state(now, exceeded)
+
+    def peek(self, now: float) -> RateState:
+        """The current state without counting a request."""
+        with self._lock:
+            self._roll(now)
+            return self._state(now, None)
+
+    def _state(self, now: float, exceeded: int | None) -> RateState:
+        remaining = {w: max(limit - self._counts[w], 0) for w, limit in self._limits.items()}
+        tightest = exceeded or min(self._limits, key=lambda w: (remaining[w] / self._limits[w], w))
+        parts = [str(self._limits[tightest])] + [f"{limit};w={w}" for w, limit in self._limits.items()]
+        reset = int(self._starts[tightest] + tightest - now + 0.999)
+        return RateState(
+            limit_header=", ".join(parts),
+            remaining=remaining[tightest],
+            reset=max(reset, 1),
+            exceeded_window=WINDOW_NAMES.get(exceeded) if exceeded else None,
+        )
+
+
+class ConcurrencyGauge:
+    """Counts the requests of one tenant in flight; refuses beyond the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> bool:
+        with self._lock:
+            if self._in_flight >= self.limit:
+                return False
+            self._in_flight += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self._in_flight, 0)

@@ -1,0 +1,208 @@
+"""Tenants, their entities, OAuth clients and tokens: who may see which store."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import ids
+from ..clock import Clock
+from ..customobjects.store import CustomObjectStore
+from ..errors import AuthenticationFailed, OAuthError
+from ..massactions.store import MassActionStore
+from .fixtures import ClientSpec, EntitySpec, Fixtures, Seed, TenantSpec
+from .idempotency import IdempotencyCache
+from .limits import ConcurrencyGauge, RateLimiter
+
+MSG_OAUTH_MISSING = "Missing required parameter: {name}"
+MSG_OAUTH_GRANT = "Unsupported grant type: {grant}"
+MSG_OAUTH_CLIENT = "Invalid client id"
+MSG_OAUTH_SECRET_LENGTH = "Invalid client secret"
+MSG_OAUTH_CREDENTIALS = "Bad credentials"
+MSG_OAUTH_ENTITY = "Invalid entity id: {entity}"
+
+
+class EntityData:
+    """Everything one entity stores; the stores share the tenant's lock so a step across them is atomic."""
+
+    def __init__(self, seed: Seed, tenant: Tenant, clock: Clock, settings: Mapping[str, Any]) -> None:
+        self.bulk = MassActionStore.from_seed(
+            seed, clock=clock, user_id=tenant.user_id, user_email=tenant.user_email, lock=tenant.lock,
+            settings=settings,
+        )
+        self.objects = CustomObjectStore.from_seed(
+            seed, clock=clock, user_id=tenant.user_id, lock=tenant.lock, zuora_object_exists=self.bulk.exists,
+        )
+
+    def close(self) -> None:
+        self.bulk.close()
+        self.objects.close()
+
+
+class Tenant:
+    """One Zuora tenant: its entities' data, idempotency keys and limit counters."""
+
+    def __init__(self, spec: TenantSpec, seed: Seed, clock: Clock, settings: Mapping[str, Any]) -> None:
+        self.name = spec.name
+        self.tenant_id = spec.tenant_id
+        self.user_id = spec.user_id
+        self.user_email = spec.user_email
+        self.entities: tuple[EntitySpec, ...] = spec.entities
+        self.orgs = frozenset(spec.orgs)
+        self.lock = threading.RLock()
+        self._seed = seed
+        self._clock = clock
+        self._settings = settings
+        self._data: dict[str, EntityData] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seed state: fresh stores, no idempotency keys, counters at zero."""
+        with self.lock:
+            old = self._data
+            self._data = {e.id: EntityData(self._seed, self, self._clock, self._settings) for e in self.entities}
+            self.idempotency = IdempotencyCache(self._settings["idempotency_ttl"])
+            self.rate = RateLimiter({
+                60: self._settings["rate_limit_minute"],
+                3600: self._settings["rate_limit_hour"],
+                86400: self._settings["rate_limit_day"],
+            })
+            self.auth_rate = RateLimiter({60: self._settings["auth_rate_limit_minute"]})
+            self.concurrency = {e.id: ConcurrencyGauge(self._settings["concurrency_limit"]) for e in self.entities}
+        for data in old.values():
+            data.close()
+
+    def data(self, entity_id: str) -> EntityData:
+        return self._data[entity_id]
+
+    def close(self) -> None:
+        with self.lock:
+            for data in self._data.values():
+                data.close()
+
+
+@dataclass(frozen=True)
+class Token:
+    """An issued access token and what it grants."""
+
+    access_token: str
+    jti: str
+    tenant: Tenant
+    client_id: str
+    entity_ids: tuple[str, ...]
+    expires_at: float
+
+    @property
+    def scope(self) -> str:
+        entities = " ".join(f"entity.{e}" for e in self.entity_ids)
+        return f"user.{self.tenant.user_id} {entities} service.echo.read tenant.{self.tenant.tenant_id}"
+
+
+class Registry:
+    """All tenants of one emulator, their clients and the tokens issued to them."""
+
+    def __init__(self, fixtures: Fixtures, clock: Clock, settings: Mapping[str, Any]) -> None:
+        self.fixtures = fixtures
+        self.clock = clock
+        self.settings = settings
+        self._lock = threading.Lock()
+        self.tenants: dict[str, Tenant] = {}
+        self._clients: dict[str, tuple[Tenant, ClientSpec]] = {}
+        self._tokens: dict[str, Token] = {}
+        self._next_tenant_id = 1
+        for spec in fixtures.tenants:
+            self._add_tenant(spec)
+
+    def _add_tenant(self, spec: TenantSpec) -> Tenant:
+        tenant = Tenant(spec, self.fixtures.seed, self.clock, self.settings)
+        self.tenants[spec.name] = tenant
+        for client in spec.clients:
+            self._clients[client.client_id] = (tenant, client)
+        if spec.tenant_id.isdigit():
+            self._next_tenant_id = max(self._next_tenant_id, int(spec.tenant_id) + 1)
+        return tenant
+
+    def _fresh_tenant(self, client_id: str, secret: str) -> tuple[Tenant, ClientSpec]:
+        """A new tenant, seeded like the fixtures, for a client id nobody declared (non-strict mode)."""
+        template = self.fixtures.tenants[0]
+        entity = EntitySpec(str(uuid.uuid4()), template.entities[0].name)
+        client = ClientSpec(client_id, secret)
+        spec = TenantSpec(
+            name=f"client-{client_id}", tenant_id=str(self._next_tenant_id), user_id=ids.zuora_id(),
+            user_email=f"api.user+{client_id[:8]}@example.com", entities=(entity,), orgs=template.orgs,
+            clients=(client,),
+        )
+        return self._add_tenant(spec), client
+
+    def issue_token(self, form: Mapping[str, str], entity_header: str | None) -> Token:
+        """Check a client_credentials request and issue a token, or raise the OAuth error Zuora gives."""
+        for name in ("client_id", "client_secret", "grant_type"):
+            if not form.get(name):
+                raise OAuthError(MSG_OAUTH_MISSING.format(name=name))
+        if form["grant_type"] != "client_credentials":
+            raise OAuthError(MSG_OAUTH_GRANT.format(grant=form["grant_type"]))
+        client_id, secret = form["client_id"], form["client_secret"]
+        if len(client_id) != 36:
+            raise OAuthError(MSG_OAUTH_CLIENT)
+        if len(secret) > 42:
+            raise OAuthError(MSG_OAUTH_SECRET_LENGTH)
+        with self._lock:
+            found = self._clients.get(client_id)
+            if found is None:
+                if self.settings["strict_clients"]:
+                    raise OAuthError(MSG_OAUTH_CLIENT)
+                found = self._fresh_tenant(client_id, secret)
+            tenant, client = found
+            if client.client_secret != secret:
+                raise OAuthError(MSG_OAUTH_CREDENTIALS, status=401)
+            entity_ids = tuple(e.id for e in tenant.entities)
+            if entity_header:
+                wanted = entity_header.strip()
+                if wanted not in entity_ids:
+                    raise OAuthError(MSG_OAUTH_ENTITY.format(entity=wanted))
+                entity_ids = (wanted,)
+            token = Token(
+                access_token=ids.token(), jti=ids.token(), tenant=tenant, client_id=client_id,
+                entity_ids=entity_ids, expires_at=self.clock.now() + self.settings["token_ttl"],
+            )
+            self._tokens[token.access_token] = token
+            if len(self._tokens) % 1024 == 0:
+                self._prune_tokens()
+            return token
+
+    def tenant_for_client(self, client_id: str) -> Tenant | None:
+        with self._lock:
+            found = self._clients.get(client_id)
+            return found[0] if found else None
+
+    def authenticate(self, authorization: str | None) -> Token:
+        """Resolve an Authorization header to a live token, or raise the gateway's 401."""
+        if not authorization:
+            raise AuthenticationFailed()
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise AuthenticationFailed()
+        token = self._tokens.get(value.strip())
+        if token is None or token.expires_at <= self.clock.now():
+            raise AuthenticationFailed()
+        return token
+
+    def _prune_tokens(self) -> None:
+        now = self.clock.now()
+        for key in [k for k, t in self._tokens.items() if t.expires_at <= now]:
+            del self._tokens[key]
+
+    def reset(self, tenant_name: str | None = None) -> list[str]:
+        """Restore the seed state of one tenant or all; issued tokens stay valid so clients keep working."""
+        with self._lock:
+            targets = [self.tenants[tenant_name]] if tenant_name else list(self.tenants.values())
+        for tenant in targets:
+            tenant.reset()
+        return [t.name for t in targets]
+
+    def close(self) -> None:
+        for tenant in list(self.tenants.values()):
+            tenant.close()
