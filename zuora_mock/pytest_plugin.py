@@ -1,0 +1,116 @@
+"""pytest fixtures that run the emulator for a user's own test suite, as moto's fixtures do for AWS.
+
+Registered through the ``pytest11`` entry point, so installing zuora-mock is enough. Nothing is autouse and every
+name starts with ``zuora_mock_``; Flask and the emulator are imported only when a fixture is first used.
+
+- ``zuora_mock_config``: settings overrides for the emulator (override it in your conftest.py).
+- ``zuora_mock_server``: a real threaded server on 127.0.0.1 and a free port (``.url``, ``.reset()``, ``.app``);
+  session-scoped by default, or per module with the ini option ``zuora_mock_scope = module``.
+- ``zuora_mock_credentials``: the OAuth client of the first fixture tenant and the server URL.
+- ``zuora_mock_reset``: resets every tenant to the fixture state before the test that requests it.
+- ``zuora_mock_client``: a ready ``zuora_mock.client.ZuoraClient`` for the server, closed after the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .client import ZuoraClient
+
+SCOPE_INI = "zuora_mock_scope"
+SCOPES = ("session", "package", "module", "class", "function")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(SCOPE_INI, "scope of the zuora_mock_server fixture (default: session)", default="session")
+
+
+def _server_scope(fixture_name: str, config: pytest.Config) -> str:
+    """Dynamic scope: users pick how often a fresh emulator starts."""
+    scope = str(config.getini(SCOPE_INI) or "session").strip()
+    if scope not in SCOPES:
+        raise pytest.UsageError(f"{SCOPE_INI} must be one of {', '.join(SCOPES)}, got {scope!r}")
+    return scope
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Where the emulator listens and the OAuth client that authenticates against it."""
+
+    base_url: str
+    client_id: str
+    client_secret: str
+    tenant: str
+
+
+class RunningEmulator:
+    """A started emulator: its URL, its app and a reset that re-seeds every tenant."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        from .app import create_app
+        from .server import BackgroundServer
+
+        self.app = create_app(config)
+        self._server = BackgroundServer(self.app).start()
+        self.url: str = self._server.url
+
+    @property
+    def emulator(self) -> Any:
+        return self.app.extensions["zuora_mock"]
+
+    def credentials(self) -> Credentials:
+        spec = self.emulator.fixtures.tenants[0]
+        client = spec.clients[0]
+        return Credentials(self.url, client.client_id, client.client_secret, spec.name)
+
+    def reset(self) -> None:
+        """Back to the fixture state; issued tokens stay valid."""
+        self.emulator.registry.reset()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+@pytest.fixture(scope="session")
+def zuora_mock_config() -> dict[str, Any]:
+    """Settings overrides for the emulator (see zuora_mock.config.SETTINGS); override to change them."""
+    return {}
+
+
+@pytest.fixture(scope=_server_scope)
+def zuora_mock_server(zuora_mock_config: dict[str, Any]) -> Iterator[RunningEmulator]:
+    """A real emulator on 127.0.0.1 and a free port, stopped when its scope ends."""
+    running = RunningEmulator(dict(zuora_mock_config))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def zuora_mock_credentials(zuora_mock_server: RunningEmulator) -> Credentials:
+    return zuora_mock_server.credentials()
+
+
+@pytest.fixture
+def zuora_mock_reset(zuora_mock_server: RunningEmulator) -> RunningEmulator:
+    """Request it (or usefixtures it) to start the test from the fixture state."""
+    zuora_mock_server.reset()
+    return zuora_mock_server
+
+
+@pytest.fixture
+def zuora_mock_client(zuora_mock_credentials: Credentials) -> Iterator[ZuoraClient]:
+    from .client import ZuoraClient
+
+    client = ZuoraClient(zuora_mock_credentials.base_url, zuora_mock_credentials.client_id,
+                         zuora_mock_credentials.client_secret)
+    try:
+        yield client
+    finally:
+        client.close()
