@@ -20,6 +20,8 @@ from ..errors import (
 )
 
 BODY_ERROR_KEY = "zuora_mock.body_error"
+# Set when the middleware read the whole request body from the client (the connection can be reused).
+BODY_CONSUMED_KEY = "zuora_mock.body_consumed"
 COMPRESS_MIN_BYTES = 1000  # "Zuora automatically compresses responses that contain over 1000 bytes"
 COMPRESSIBLE_TYPES = ("application/json", "application/xml", "text/html", "text/csv", "text/plain")
 _CHUNK = 64 * 1024
@@ -76,18 +78,28 @@ class GzipRequestMiddleware:
         if length > limit:
             return PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit))
         stream = environ["wsgi.input"]
+        bounded = _Bounded(stream, length) if length else None
         try:
-            if length or environ.get("wsgi.input_terminated"):
-                body = inflate(_Bounded(stream, length) if length else stream, limit,
-                               self.settings["max_decompressed_bytes"])
+            if bounded is not None or environ.get("wsgi.input_terminated"):
+                body = inflate(bounded or stream, limit, self.settings["max_decompressed_bytes"])
             else:
                 body = b""
         except ZuoraError as err:
+            # The compressed size is known and within max_body_bytes: read the rest so the answer is not
+            # lost to a connection reset (cheap even for a bomb: it is the *compressed* bytes).
+            if bounded is not None and bounded.drain():
+                environ[BODY_CONSUMED_KEY] = True
             return err
+        except OSError:
+            return MalformedRequest(MSG_GZIP_INVALID)
+        if bounded is not None:
+            bounded.drain()  # bytes after the end of the gzip member are ignored
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_CONTENT_ENCODING", None)
-        environ["zuora_mock.inflated"] = True
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ.pop("wsgi.input_terminated", None)
+        environ[BODY_CONSUMED_KEY] = True
         return None
 
 
@@ -96,13 +108,25 @@ class _Bounded:
 
     def __init__(self, stream: Any, length: int) -> None:
         self._stream, self._left = stream, length
+        self._short = False
 
     def read(self, size: int) -> bytes:
         if self._left <= 0:
             return b""
         data = self._stream.read(min(size, self._left))
+        if not data:
+            self._short, self._left = True, 0
         self._left -= len(data)
         return data
+
+    def drain(self) -> bool:
+        """Discard what is left; True when the declared length was read in full."""
+        try:
+            while self._left > 0:
+                self.read(_CHUNK)
+        except OSError:
+            return False
+        return not self._short
 
 
 def wants_gzip(accept_encoding: str) -> bool:

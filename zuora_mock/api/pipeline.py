@@ -36,7 +36,7 @@ from ..errors import (
     UnsupportedRequest,
     ZuoraError,
 )
-from .compression import BODY_ERROR_KEY, maybe_compress
+from .compression import BODY_CONSUMED_KEY, BODY_ERROR_KEY, maybe_compress
 
 TRACK_ID_FORBIDDEN = set(':;"\'')
 CODE_ENTITY = 90000020
@@ -131,7 +131,7 @@ def _check_orgs(tenant: Tenant) -> None:
         return
     orgs = {part.strip() for part in header.split(",") if part.strip()}
     unknown = sorted(orgs - tenant.orgs)
-    if unknown or not orgs:
+    if unknown:
         raise PermissionDenied(MSG_ORG_INVALID.format(orgs=",".join(unknown)[:200]), code=CODE_ORG)
 
 
@@ -142,7 +142,8 @@ def _idempotency(tenant: Tenant, now: float) -> Response | None:
     if len(key) > 255 or not key:
         raise InvalidValue(MSG_IDEMPOTENCY_KEY_LENGTH)
     owner = object()
-    replay = tenant.idempotency.begin(key, request.method, request.full_path.rstrip("?"), now, owner)
+    replay = tenant.idempotency.begin(key, request.method, request.full_path.rstrip("?"), now, owner,
+                                      scope=g.entity_id)
     if replay is not None:
         g.replayed = True
         return Response(replay.body, status=replay.status, headers=replay.headers)
@@ -179,11 +180,12 @@ def _limit_headers(response: Response) -> None:
     response.headers["RateLimit-Remaining"] = str(rate.remaining)
     response.headers["RateLimit-Reset"] = str(rate.reset)
     if g.family == envelopes.V1 and tenant is not None and response.status_code != 401:
-        gauge = tenant.concurrency[g.entity_id]
-        remaining = gauge.remaining - (1 if g.get("slot") is not None else 0)
+        # The slot of this request is still held here, so `remaining` already counts it. A request refused
+        # before its entity was known reports the gauge of the token's first entity.
+        gauge = tenant.concurrency[g.get("entity_id") or g.token.entity_ids[0]]
         response.headers["Concurrency-Limit-Type"] = CONCURRENCY_LIMIT_TYPE
         response.headers["Concurrency-Limit-Limit"] = str(gauge.limit)
-        response.headers["Concurrency-Limit-Remaining"] = str(max(remaining, 0))
+        response.headers["Concurrency-Limit-Remaining"] = str(gauge.remaining)
 
 
 def _compress(response: Response) -> None:
@@ -201,8 +203,14 @@ def _compress(response: Response) -> None:
 
 def _close_if_body_unread(response: Response) -> None:
     """Keep-alive is only safe when the request body was consumed; drain small bodies, else close."""
+    environ = request.environ
+    if environ.get(BODY_CONSUMED_KEY):
+        return
+    if BODY_ERROR_KEY in environ:
+        response.headers["Connection"] = "close"
+        return
     length = request.content_length or 0
-    if not length or request.environ.get("zuora_mock.inflated"):
+    if not length:
         return
     if length <= current_app.config["MAX_CONTENT_LENGTH"]:
         try:

@@ -21,6 +21,7 @@ class StoredResponse:
 class _Entry:
     method: str
     url: str
+    scope: str
     expires_at: float
     response: StoredResponse | None = None
     owner: object = field(default=None, repr=False)
@@ -33,18 +34,26 @@ class IdempotencyCache:
         self.ttl = ttl
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
+        self._inserts = 0
 
-    def begin(self, key: str, method: str, url: str, now: float, owner: object) -> StoredResponse | None:
-        """Reserve the key for this request, or return the response to replay; raise 409/422 as Zuora does."""
+    def begin(
+        self, key: str, method: str, url: str, now: float, owner: object, scope: str = ""
+    ) -> StoredResponse | None:
+        """Reserve the key for this request, or return the response to replay; raise 409/422 as Zuora does.
+
+        `scope` (the entity) is part of what the key is bound to, so one entity never replays another's response.
+        """
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry.expires_at <= now:
                 entry = None
             if entry is None:
-                self._entries[key] = _Entry(method, url, now + self.ttl, owner=owner)
-                self._prune(now)
+                self._entries[key] = _Entry(method, url, scope, now + self.ttl, owner=owner)
+                self._inserts += 1
+                if self._inserts % 256 == 0:
+                    self._prune(now)
                 return None
-            if entry.method != method or entry.url != url:
+            if entry.method != method or entry.url != url or entry.scope != scope:
                 raise IdempotencyMismatch(MSG_IDEMPOTENCY_MISMATCH.format(method=entry.method, url=entry.url))
             if entry.response is None:
                 raise IdempotencyInProgress()
@@ -65,9 +74,9 @@ class IdempotencyCache:
                 del self._entries[key]
 
     def _prune(self, now: float) -> None:
-        if len(self._entries) % 256 == 0:
-            for key in [k for k, e in self._entries.items() if e.expires_at <= now and e.response is not None]:
-                del self._entries[key]
+        """Forget expired keys (amortised: runs every 256 new keys)."""
+        for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
+            del self._entries[key]
 
     def __len__(self) -> int:
         return len(self._entries)
