@@ -65,3 +65,14 @@ def token(client: FlaskClient) -> str:
 def auth(token: str) -> dict[str, str]:
     """Headers of an authenticated request to the demo tenant."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options of the contract suite (tests/contract); they live here so that they work from any directory."""
+    group = parser.getgroup("zuora-contract", "Zuora contract tests")
+    group.addoption("--target", default=None,
+                    help="where tests/contract runs: inprocess, server, tenant, or a comma-separated list "
+                         "(default: $ZUORA_CONTRACT_TARGET, else inprocess,server)")
+    group.addoption("--server-url", default=None,
+                    help="base URL of a running emulator for --target server (default: $ZUORA_MOCK_URL, else the "
+                         "zuora-mock CLI is started on a free port for the session)")
