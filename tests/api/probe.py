@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import struct
 import threading
+import zlib
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, request
@@ -110,3 +113,21 @@ def install_probe(app: Flask) -> Probe:
 
     app.register_blueprint(bp)
     return probe
+
+
+@functools.lru_cache(maxsize=2)
+def gzip_bomb(megabytes: int = 1024) -> bytes:
+    """A valid gzip member that inflates to `megabytes` MiB of zeros, built in well under a second (~1 KB/MiB).
+
+    Each 1 MiB block is compressed after a full flush, so every block after the first has the same bytes.
+    """
+    chunk = bytes(1 << 20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    first = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    tail = deflate.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(chunk, crc)
+    trailer = struct.pack("<II", crc, (megabytes << 20) & 0xFFFFFFFF)
+    return first + block * (megabytes - 1) + tail[:-8] + trailer
