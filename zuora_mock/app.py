@@ -33,7 +33,7 @@ class Emulator:
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
     """Build an emulator app: defaults, then ZUORA_MOCK_* variables, then `config` (CLI flags or tests)."""
-    from .api import admin, bulk, objects, oauth, pipeline
+    from .api import admin, bulk, bulk_admin, objects, oauth, pipeline
     from .api.compression import GzipRequestMiddleware
     from .api.responses import OrjsonProvider
 
@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     app.config["MAX_FORM_MEMORY_SIZE"] = settings["max_body_bytes"]
     app.extensions["zuora_mock"] = Emulator(settings)
     pipeline.install(app)
-    for blueprint in (oauth.bp, bulk.bp, objects.bp, admin.bp):
+    for blueprint in (oauth.bp, bulk.bp, objects.bp, admin.bp, bulk_admin.bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, settings)
     return app

@@ -1,7 +1,64 @@
-"""Mass actions: /v1/bulk and the result files under /v1/files (stub)."""
+"""Mass actions: POST /v1/bulk, GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop and the result files under /v1/files."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, g, request
+
+from ..errors import InvalidValue, MissingField
+from ..massactions import messages as m
+from ..massactions.results import CONTENT_TYPE
+from ..massactions.upload import validate_upload
+from .bulk_schemas import parse_params
+from .pipeline import emulator
+from .responses import json_response
 
 bp = Blueprint("bulk", __name__, url_prefix="/v1")
+
+
+def public_base_url() -> str:
+    """Where generated links point: the base_url setting, else the URL this request came in on."""
+    return emulator().settings["base_url"] or request.host_url
+
+
+@bp.post("/bulk")
+def create_mass_action() -> Response:
+    if request.mimetype != "multipart/form-data":
+        raise InvalidValue(m.MSG_MULTIPART_REQUIRED)
+    storage = request.files.get("file")
+    if storage is not None:
+        filename, data = storage.filename, storage.read()
+    elif "file" in request.form:
+        filename, data = None, request.form["file"].encode("utf-8")
+    else:
+        raise MissingField(m.MSG_FILE_REQUIRED)
+    raw_params = request.form.get("params")
+    if raw_params is None and "params" in request.files:
+        raw_params = request.files["params"].read()
+    if raw_params is None:
+        raise MissingField(m.MSG_PARAMS_REQUIRED)
+    params = parse_params(raw_params)
+    upload = validate_upload(filename, data, params["actionType"], params.get("checksum"),
+                             emulator().settings["bulk_max_file_bytes"])
+    del data
+    bulk_key = g.data.bulk.submit(upload)
+    return json_response({"success": True, "bulkKey": bulk_key})
+
+
+@bp.get("/bulk/<bulk_key>")
+def get_mass_action(bulk_key: str) -> Response:
+    return json_response(g.data.bulk.status(bulk_key, public_base_url()))
+
+
+@bp.put("/bulk/<bulk_key>/stop")
+def stop_mass_action(bulk_key: str) -> Response:
+    g.data.bulk.stop(bulk_key)
+    return json_response({"success": True})
+
+
+@bp.get("/files/<file_id>")
+def get_file(file_id: str) -> Response:
+    name, archive = g.data.bulk.file(file_id)
+    zip_name = name.rsplit(".", 1)[0] + ".zip"
+    return Response(archive, status=200, headers={
+        "Content-Type": CONTENT_TYPE, "Content-Disposition": f'attachment; filename="{zip_name}"',
+    })

@@ -1,4 +1,4 @@
-"""The mass-action store of one entity (stub: filled in by the mass actions work)."""
+"""The mass-action store of one entity: jobs, their progression, result files and the billing ledger."""
 
 from __future__ import annotations
 
@@ -6,29 +6,225 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from .. import ids
 from ..clock import Clock
 from ..domain.fixtures import Seed
+from ..errors import NotFound, RuleRestriction
+from . import messages as m
+from .finance import Ledger
+from .jobs import ENDED, PENDING, PROCESSING, STOPPING, Job
+from .results import OUTPUT_TYPE
+from .upload import Upload
+
+IMMEDIATE, TIME, MANUAL = "immediate", "time", "manual"
+CHUNK_ROWS = 500  # rows applied per hold of the tenant's lock
+_MIN_WAIT, _MAX_WAIT = 0.002, 0.1
+_LOCK_WAIT = 0.05
 
 
 class MassActionStore:
     """Jobs, result files and the billing objects mass actions touch, guarded by the tenant's lock."""
 
     def __init__(self, *, clock: Clock, user_id: str, user_email: str, lock: threading.RLock,
-                 settings: Mapping[str, Any]) -> None:
+                 settings: Mapping[str, Any], ledger: Ledger | None = None) -> None:
         self.clock = clock
         self.user_id = user_id
         self.user_email = user_email
         self.lock = lock
         self.settings = settings
+        self.ledger = ledger if ledger is not None else Ledger(Seed())
+        self.jobs: dict[str, Job] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self._active: list[Job] = []
+        self._wake = threading.Condition(threading.Lock())
+        self._worker: threading.Thread | None = None
+        self._closed = False
 
     @classmethod
-    def from_seed(cls, seed: Seed, **kwargs) -> MassActionStore:
+    def from_seed(cls, seed: Seed, **kwargs: Any) -> MassActionStore:
         """Build the store and load the seed billing objects; raise FixtureError on bad seed data."""
-        return cls(**kwargs)
+        return cls(ledger=Ledger(seed), **kwargs)
 
     def exists(self, object_type: str, key: str) -> bool:
         """Whether a Zuora (com_zuora) object with this id exists, for custom-object relationships."""
-        return False
+        with self.lock:
+            return self.ledger.exists(object_type, key)
+
+    # ---- operations behind the endpoints ---------------------------------------------------------------------
+
+    def submit(self, upload: Upload) -> str:
+        """Create a Pending job for a validated upload and start its progression; returns the bulkKey."""
+        job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now())
+        with self.lock:
+            self.jobs[job.key] = job
+        mode = self.settings["bulk_progression"]
+        if mode == IMMEDIATE:
+            self._run_to_end(job)
+        elif mode == TIME:
+            with self._wake:
+                self._active.append(job)
+                self._ensure_worker()
+                self._wake.notify()
+        return job.key
+
+    def status(self, key: str, base_url: str) -> dict[str, Any]:
+        """The GET /v1/bulk/{key} body, in the key order of Zuora's example."""
+        with self.lock:
+            job = self._job(key)
+            return self._status_body(job, base_url)
+
+    def stop(self, key: str) -> None:
+        """Stop a Pending or Processing job (it goes through Stopping); refuse once it has ended."""
+        with self.lock:
+            job = self._job(key)
+            if job.ended:
+                raise RuleRestriction(m.MSG_STOP_ENDED.format(status=job.status))
+            if job.status != STOPPING:
+                job.request_stop()
+        if self.settings["bulk_progression"] == TIME:
+            with self._wake:
+                self._wake.notify()
+
+    def file(self, file_id: str) -> tuple[str, bytes]:
+        with self.lock:
+            found = self.files.get(file_id)
+        if found is None:
+            raise NotFound(m.MSG_NOT_FOUND.format(key=file_id[:100]))
+        return found
+
+    def advance(self, key: str, rows: int | None, base_url: str) -> dict[str, Any]:
+        """Manual progression: start a Pending job, apply `rows` rows (all when None), finish a stop or the job."""
+        with self.lock:
+            job = self._job(key)
+            if job.ended:
+                raise RuleRestriction(m.MSG_ADMIN_ENDED.format(status=job.status))
+            now = self.clock.now()
+            if job.status == PENDING:
+                job.start(now)
+            if job.status == STOPPING:
+                self._finish(job, now)
+            elif job.status == PROCESSING:
+                budget = job.remaining if rows is None else rows
+                while budget > 0 and job.remaining > 0:
+                    budget -= job.process(self.ledger, min(budget, CHUNK_ROWS))
+                if job.remaining <= 0:
+                    self._finish(job, now)
+            return self._status_body(job, base_url)
+
+    def find(self, key: str) -> bool:
+        with self.lock:
+            return key in self.jobs
 
     def close(self) -> None:
         """Stop background processing of this store's jobs."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify_all()
+            worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=2)
+
+    # ---- internals --------------------------------------------------------------------------------------------
+
+    def _job(self, key: str) -> Job:
+        job = self.jobs.get(key)
+        if job is None:
+            raise NotFound(m.MSG_NOT_FOUND.format(key=key[:100]))
+        return job
+
+    def _status_body(self, job: Job, base_url: str) -> dict[str, Any]:
+        pending = job.status == PENDING
+        has_file = job.file_id is not None
+        ended_with_output = job.status in ("Completed", "Stopped")
+        return {
+            "actionType": job.action.name,
+            "inputSize": job.input_size if ended_with_output else None,
+            "uploadedBy": job.uploaded_by,
+            "uploadedOn": ids.v1_timestamp(job.uploaded_at),
+            "status": job.status,
+            "startedOn": ids.v1_timestamp(job.started_at) if job.started_at is not None else None,
+            "endedOn": ids.v1_timestamp(job.ended_at) if job.ended_at is not None else None,
+            "outputSize": job.output_size if has_file else None,
+            "outputURL": f"{base_url.rstrip('/')}/v1/files/{job.file_id}" if has_file else None,
+            "outputType": OUTPUT_TYPE if has_file else None,
+            "totalCount": None if pending else job.total,
+            "processedCount": None if pending else job.processed,
+            "errorCount": None if pending else job.errors,
+            "successCount": None if pending else job.successes,
+            "success": True,
+        }
+
+    def _finish(self, job: Job, now: float) -> None:
+        produced = job.finish(now)
+        if produced is not None:
+            job.file_id = ids.zuora_id()
+            self.files[job.file_id] = produced
+
+    def _run_to_end(self, job: Job) -> None:
+        """Immediate progression: the whole job runs inside the upload request, a chunk per lock hold."""
+        with self.lock:
+            job.start(self.clock.now())
+        while True:
+            with self.lock:
+                if job.status != PROCESSING or job.remaining <= 0:
+                    if not job.ended:
+                        self._finish(job, self.clock.now())
+                    return
+                job.process(self.ledger, CHUNK_ROWS)
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None and not self._closed:
+            self._worker = threading.Thread(target=self._work, name="zuora-mock-bulk", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        """Time progression: one thread per store advances its jobs in upload order."""
+        while True:
+            with self._wake:
+                if self._closed:
+                    return
+            wait = self._tick()
+            with self._wake:
+                if self._closed:
+                    return
+                if not self._active:
+                    self._wake.wait()
+                else:
+                    self._wake.wait(timeout=wait)
+
+    def _tick(self) -> float:
+        """Advance every active job to where the clock says it should be; returns seconds until the next step."""
+        delay = self.settings["bulk_start_delay"]
+        rate = self.settings["bulk_rows_per_second"]
+        with self._wake:
+            active = list(self._active)
+        wait = _MAX_WAIT
+        for job in active:
+            if not self.lock.acquire(timeout=_LOCK_WAIT):
+                return _MIN_WAIT
+            try:
+                now = self.clock.now()
+                if job.status == PENDING:
+                    start_at = job.uploaded_at + delay
+                    if now < start_at:
+                        wait = min(wait, start_at - now)
+                        continue
+                    job.start(now)
+                if job.status == STOPPING:
+                    self._finish(job, now)
+                elif job.status == PROCESSING:
+                    due = job.remaining if rate <= 0 else int((now - job.started_at) * rate) - job.position
+                    job.process(self.ledger, max(0, min(due, CHUNK_ROWS, job.remaining)))
+                    if job.remaining <= 0:
+                        self._finish(job, now)
+                    elif rate <= 0 or due > CHUNK_ROWS:
+                        wait = 0
+                    else:
+                        wait = min(wait, (job.position + 1) / rate - (now - job.started_at))
+            finally:
+                self.lock.release()
+            if job.ended:
+                with self._wake:
+                    if job in self._active:
+                        self._active.remove(job)
+        return max(wait, 0) if wait == 0 else max(wait, _MIN_WAIT)

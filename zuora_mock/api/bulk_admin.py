@@ -1,0 +1,34 @@
+"""/_mock/bulk/: drive mass actions by hand (the manual progression) without sleeping in tests."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from ..errors import InvalidValue, NotFound
+from ..massactions import messages as m
+from ..massactions.store import MassActionStore
+from .pipeline import emulator
+from .responses import json_response, read_json
+
+bp = Blueprint("bulk_admin", __name__, url_prefix="/_mock/bulk")
+
+
+def _store_of(bulk_key: str) -> MassActionStore:
+    """The store holding a bulk key, whichever tenant and entity it belongs to."""
+    for tenant in list(emulator().registry.tenants.values()):
+        for entity in tenant.entities:
+            store = tenant.data(entity.id).bulk
+            if store.find(bulk_key):
+                return store
+    raise NotFound(m.MSG_NOT_FOUND.format(key=bulk_key[:100]))
+
+
+@bp.post("/<bulk_key>/advance")
+def advance(bulk_key: str) -> Response:
+    """Start a Pending job and apply {"rows": N} more rows (all remaining rows when omitted); finish a stop."""
+    body = read_json() if request.get_data() else {}
+    rows = body.get("rows")
+    if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
+        raise InvalidValue(m.MSG_ADMIN_ROWS)
+    base_url = emulator().settings["base_url"] or request.host_url
+    return json_response(_store_of(bulk_key).advance(bulk_key, rows, base_url))

@@ -1,0 +1,174 @@
+"""One mass action's state machine: Pending -> Processing -> Completed, Stopping -> Stopped, or Failed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import traceback
+from typing import Any
+
+from . import messages as m
+from .actions import GROUP_ID, GROUP_ID_LIMIT, RowError
+from .finance import Ledger
+from .results import ERROR_MESSAGE, SUCCESS, build_zip, response_csv_name
+from .upload import Upload
+
+PENDING = "Pending"
+PROCESSING = "Processing"
+STOPPING = "Stopping"
+STOPPED = "Stopped"
+COMPLETED = "Completed"
+FAILED = "Failed"
+ENDED = frozenset((STOPPED, COMPLETED, FAILED))
+ROW_INTERNAL_ERROR = "An internal error occurred while processing this row."
+
+
+def _data_rows(text: str) -> Any:
+    """The data rows of a CSV text (after the header), skipping rows with no value at all."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    next(reader, None)
+    return (row for row in reader if any(row))
+
+
+class Job:
+    """A mass action and its progress; every method is called with the tenant's lock held."""
+
+    def __init__(self, key: str, upload: Upload, uploaded_by: str, uploaded_at: float) -> None:
+        self.key = key
+        self.action = upload.action
+        self.uploaded_by = uploaded_by
+        self.uploaded_at = uploaded_at
+        self.input_size = upload.input_size
+        self.status = PENDING
+        self.started_at: float | None = None
+        self.ended_at: float | None = None
+        self.total: int | None = None
+        self.successes = 0
+        self.errors = 0
+        self.position = 0  # data rows handled, including rows skipped because of their Group ID
+        self.file_id: str | None = None
+        self.output_size: int | None = None
+        self._upload: Upload | None = upload
+        self._rows: Any = None
+        self._out: io.StringIO | None = None
+        self._writer: Any = None
+        self._failed_groups: set[str] = set()
+
+    @property
+    def processed(self) -> int:
+        return self.successes + self.errors
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED
+
+    def start(self, now: float) -> None:
+        """Pending -> Processing; a file whose rows are not valid CSV ends Failed with no response file."""
+        upload = self._upload
+        self.started_at = now
+        try:
+            total = sum(1 for _ in _data_rows(upload.text))
+        except csv.Error:
+            self._end(FAILED, now)
+            return
+        self.total = total
+        self.status = PROCESSING
+        self._rows = _data_rows(upload.text)
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, lineterminator=upload.newline)
+        self._writer.writerow([*next(csv.reader(io.StringIO(upload.text))), SUCCESS,
+                               *self.action.result_columns, ERROR_MESSAGE])
+        header = upload.header
+        self._width = len(header)
+        self._relevant = self.action.relevant(header)
+        self._group = header.index(GROUP_ID) if GROUP_ID in header else None
+
+    @property
+    def remaining(self) -> int:
+        return (self.total or 0) - self.position
+
+    def process(self, ledger: Ledger, limit: int) -> int:
+        """Apply up to `limit` rows in file order; returns how many were handled."""
+        rows, write, apply = self._rows, self._writer.writerow, self.action.apply
+        width, relevant, group_index = self._width, self._relevant, self._group
+        blanks = ("",) * len(self.action.result_columns)
+        skip_is_error = self.action.group_skip_is_error
+        failed_groups = self._failed_groups
+        handled = 0
+        limit = min(limit, self.total - self.position)
+        while handled < limit:
+            values = next(rows, None)
+            if values is None:
+                self.total = self.position + handled  # defensive: the counting pass saw more rows
+                break
+            handled += 1
+            count = len(values)
+            if count < width:
+                values += [""] * (width - count)
+            group = values[group_index].strip() if group_index is not None else ""
+            if group and group in failed_groups:
+                if skip_is_error:
+                    self.errors += 1
+                    write([*values, "N", *blanks, m.ROW_GROUP_SKIPPED])
+                else:
+                    write([*values, "", *blanks, ""])
+                continue
+            try:
+                if count > width:
+                    raise RowError(m.ROW_FIELD_COUNT.format(found=count, expected=width))
+                if len(group) > GROUP_ID_LIMIT:
+                    raise RowError(m.ROW_TOO_LONG.format(column=GROUP_ID, limit=GROUP_ID_LIMIT))
+                extras = apply({name: values[i].strip() for name, i in relevant}, ledger)
+            except RowError as exc:
+                self.errors += 1
+                if group:
+                    failed_groups.add(group)
+                write([*values, "N", *blanks, str(exc)])
+                continue
+            except Exception as exc:  # noqa: BLE001 - one broken row must not stop the job
+                traceback.print_exception(exc, file=sys.stderr)
+                self.errors += 1
+                if group:
+                    failed_groups.add(group)
+                write([*values, "N", *blanks, ROW_INTERNAL_ERROR])
+                continue
+            self.successes += 1
+            write([*values, "Y", *extras, ""])
+        self.position += handled
+        return handled
+
+    def request_stop(self) -> None:
+        """Pending/Processing -> Stopping; the progression finishes the stop."""
+        self.status = STOPPING
+
+    def finish(self, now: float) -> tuple[str, bytes] | None:
+        """End the job: Processing -> Completed, Stopping -> Stopped; returns (file name, zip) if a file exists."""
+        if self.status == STOPPING and self._out is None:
+            self.total = 0
+            self._end(STOPPED, now)
+            return None
+        stopping = self.status == STOPPING
+        if stopping:
+            blanks = ["", *([""] * len(self.action.result_columns)), ""]
+            for values in self._rows:
+                if len(values) < self._width:
+                    values += [""] * (self._width - len(values))
+                self._writer.writerow([*values, *blanks])
+        upload = self._upload
+        data = self._out.getvalue().encode("utf-8")
+        if upload.bom:
+            data = b"\xef\xbb\xbf" + data
+        name = response_csv_name(upload.csv_name, self.key)
+        archive = build_zip(name, data)
+        self.output_size = len(archive)
+        self._end(STOPPED if stopping else COMPLETED, now)
+        return name, archive
+
+    def _end(self, status: str, now: float) -> None:
+        if self.total is None:
+            self.total = 0
+        self.status = status
+        self.ended_at = now
+        # Release the input and the partial output: only the zip is kept.
+        self._upload = self._rows = self._out = self._writer = None

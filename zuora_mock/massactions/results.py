@@ -1,0 +1,24 @@
+"""The response file: the uploaded CSV plus the outcome columns, zipped as Zuora serves it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+SUCCESS = "Success"
+ERROR_MESSAGE = "Error Message"
+CONTENT_TYPE = "application/zip;charset=UTF-8"
+OUTPUT_TYPE = "(url:.csv.zip)"
+
+
+def response_csv_name(csv_name: str, bulk_key: str) -> str:
+    """The CSV inside the response zip keeps the uploaded name; a nameless upload is named after its key."""
+    return csv_name or f"{bulk_key}.csv"
+
+
+def build_zip(csv_name: str, csv_bytes: bytes) -> bytes:
+    """Zip one CSV file (deflated), as the response file of a mass action."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(csv_name, csv_bytes)
+    return buffer.getvalue()

@@ -1,0 +1,115 @@
+"""Checks an uploaded mass-action file before a job exists: size, checksum, zip, CSV text and header columns."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from ..errors import InvalidValue, MissingField
+from . import messages as m
+from .actions import ACTIONS, Action
+
+ZIP_MAGIC = b"PK\x03\x04"
+# A zipped CSV may inflate to this many times the file size limit (zip-bomb guard).
+ZIP_INFLATE_FACTOR = 4
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A validated upload: the CSV text and what the job needs to know about it."""
+
+    action: Action
+    text: str
+    input_size: int
+    csv_name: str
+    header: list[str]
+    newline: str
+    bom: bool
+
+
+def _extension(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
+def _unzip(data: bytes, limit: int) -> tuple[str, bytes]:
+    """The name and bytes of the single .csv file inside a zip."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [info for info in archive.infolist()
+                   if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+                   and _extension(info.filename) == "csv"]
+        if len(entries) != 1:
+            raise InvalidValue(m.MSG_ZIP_CSV_COUNT.format(count=len(entries)))
+        entry = entries[0]
+        if entry.file_size > limit:
+            raise InvalidValue(m.MSG_ZIP_TOO_LARGE.format(limit=limit))
+        with archive.open(entry) as stream:
+            content = stream.read(limit + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError):
+        raise InvalidValue(m.MSG_ZIP_INVALID) from None
+    if len(content) > limit:
+        raise InvalidValue(m.MSG_ZIP_TOO_LARGE.format(limit=limit))
+    return entry.filename.replace("\\", "/").rsplit("/", 1)[-1], content
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    if b"\x00" in raw:
+        raise InvalidValue(m.MSG_CSV_CONTENT)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidValue(m.MSG_CSV_CONTENT) from None
+    bom = text.startswith("\ufeff")
+    return (text[1:] if bom else text), bom
+
+
+def read_header(text: str) -> list[str]:
+    """The header row, parsed as the job will parse the file."""
+    try:
+        header = next(csv.reader(io.StringIO(text), strict=True), None)
+    except csv.Error as exc:
+        raise InvalidValue(m.MSG_CSV_HEADER_MALFORMED.format(detail=str(exc)[:200])) from None
+    if not header or not any(cell.strip() for cell in header):
+        raise InvalidValue(m.MSG_CSV_HEADER)
+    return header
+
+
+def validate_upload(filename: str | None, data: bytes, action_type: str, checksum: str | None,
+                    max_bytes: int) -> Upload:
+    """Check one upload against Zuora's file rules; raise the ZuoraError of the first problem."""
+    action = ACTIONS[action_type]
+    if not data:
+        raise InvalidValue(m.MSG_FILE_EMPTY)
+    if len(data) > max_bytes:
+        raise InvalidValue(m.MSG_FILE_TOO_LARGE.format(size=len(data), limit=max_bytes))
+    if checksum is not None and hashlib.md5(data).hexdigest() != checksum.lower():
+        raise InvalidValue(m.MSG_CHECKSUM_MISMATCH.format(given=checksum))
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    extension = _extension(name)
+    is_zip = extension == "zip" or (extension not in ("csv", "zip") and data.startswith(ZIP_MAGIC))
+    if is_zip:
+        csv_name, raw = _unzip(data, max_bytes * ZIP_INFLATE_FACTOR)
+    elif extension in ("csv", ""):
+        csv_name, raw = (name if extension == "csv" else ""), data
+    else:
+        raise InvalidValue(m.MSG_FILE_TYPE.format(name=name[:200]))
+    text, bom = _decode(raw)
+    del raw
+    raw_header = read_header(text)
+    header = [cell.strip() for cell in raw_header]
+    seen: set[str] = set()
+    for column in header:
+        if column and column in seen:
+            raise InvalidValue(m.MSG_CSV_DUPLICATE_COLUMN.format(column=column[:200]))
+        seen.add(column)
+    missing = action.missing_columns(header)
+    if missing:
+        raise MissingField(m.MSG_CSV_MISSING_COLUMNS.format(action=action.name, columns=", ".join(missing)))
+    line_end = text.find("\n")
+    newline = "\r\n" if line_end > 0 and text[line_end - 1] == "\r" else "\n"
+    return Upload(action=action, text=text, input_size=len(data), csv_name=csv_name, header=header,
+                  newline=newline, bom=bom)
