@@ -1,12 +1,42 @@
-"""The custom-object store of one entity (stub: filled in by the custom objects work)."""
+"""The custom-object store of one entity: every operation is one step under the tenant's lock."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
+import orjson
+
+from .. import ids
 from ..clock import Clock
-from ..domain.fixtures import Seed
+from ..domain.fixtures import FixtureError, Seed, SeedFile
+from ..errors import InvalidValue, NotFound, PreconditionFailed, RuleRestriction, ZuoraError
+from . import messages as m
+from .batch import BatchAction, check_delete_ids, plan_update
+from .definitions import RECORD_SYSTEM_KEYS, Definition, parse_definitions
+from .fields import valid_datetime
+from .query import compile_query
+from .records import Claims, ObjectData, check_relationships, failure_detail, merged_record, new_record, valid_id
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 1000
+MSG_DEFINITION_HAS_RECORDS = ("Custom object definition [{object}] cannot be deleted because records of this "
+                              "object exist.")
+MSG_DEFINITION_REFERENCED = ("Custom object definition [{object}] cannot be deleted because [{other}] has a "
+                             "relationship to it.")
+_SEED_NAMESPACE = uuid.UUID("0c4b1f4e-52a8-4b0e-9d55-2b8c3a6e7f10")
+
+
+def etag(record: Mapping[str, Any]) -> str:
+    """A strong ETag that changes whenever any field of the record changes."""
+    return '"' + hashlib.md5(orjson.dumps(record), usedforsecurity=False).hexdigest() + '"'
+
+
+def _batch_error(message: str, failures: list[dict[str, Any]]) -> ZuoraError:
+    return InvalidValue(message, code=m.CODE_INVALID, details=failures)
 
 
 class CustomObjectStore:
@@ -18,11 +48,256 @@ class CustomObjectStore:
         self.user_id = user_id
         self.lock = lock
         self.zuora_object_exists = zuora_object_exists
+        self.objects: dict[str, ObjectData] = {}
+
+    # ----- seed -----
 
     @classmethod
-    def from_seed(cls, seed: Seed, **kwargs) -> CustomObjectStore:
+    def from_seed(cls, seed: Seed, **kwargs: Any) -> CustomObjectStore:
         """Build the store and load the seed definitions and records; raise FixtureError on bad seed data."""
-        return cls(**kwargs)
+        store = cls(**kwargs)
+        if seed.definitions is not None:
+            store._load_definitions(seed.definitions)
+        for name, seed_file in seed.records.items():
+            store._load_records(name, seed_file)
+        for name, seed_file in seed.records.items():
+            store._check_seed_relationships(name, seed_file)
+        return store
+
+    def _load_definitions(self, seed_file: SeedFile) -> None:
+        try:
+            parsed = parse_definitions(seed_file.data, ())
+        except ZuoraError as err:
+            raise FixtureError(seed_file.path, err.message) from None
+        timestamp = ids.iso_millis(self.clock.now())
+        for definition in parsed:
+            definition.stamp(str(uuid.uuid5(_SEED_NAMESPACE, definition.name)), self.user_id, timestamp)
+            self.objects[definition.name] = ObjectData(definition)
+
+    def _load_records(self, name: str, seed_file: SeedFile) -> None:
+        path = seed_file.path
+        data = self.objects.get(name)
+        if data is None:
+            raise FixtureError(path, f"no custom object definition named '{name}' in definitions.json")
+        raw = seed_file.data
+        if not isinstance(raw, dict) or not isinstance(raw.get("records"), list):
+            raise FixtureError(path, "expected an object with a 'records' list")
+        timestamp = ids.iso_millis(self.clock.now())
+        claims = Claims(data)
+        for index, record in enumerate(raw["records"]):
+            where = f"records[{index}]"
+            if not isinstance(record, dict):
+                raise FixtureError(path, f"{where} must be an object")
+            record_id = record.get("Id")
+            if not isinstance(record_id, str) or not _is_uuid(record_id):
+                raise FixtureError(path, f"{where}.Id must be a UUID string, got {record_id!r}")
+            if record_id in data.records:
+                raise FixtureError(path, f"{where}.Id {record_id} is used twice")
+            failure = data.definition.check_fields(record, full=True) or claims.conflict(record_id, record)
+            if failure is not None:
+                raise FixtureError(path, f"{where}: {failure[1]}")
+            for key in ("CreatedDate", "UpdatedDate"):
+                if key in record and not (isinstance(record[key], str) and valid_datetime(record[key])):
+                    raise FixtureError(path, f"{where}.{key} must be an ISO-8601 date-time")
+            claims.accept(record_id, None, record)
+            stored = new_record(data.definition, record_id, record, self.user_id, timestamp)
+            for key in ("CreatedById", "UpdatedById", "CreatedDate", "UpdatedDate"):
+                if isinstance(record.get(key), str):
+                    stored[key] = record[key]
+            data.put(stored, None)
+
+    def _check_seed_relationships(self, name: str, seed_file: SeedFile) -> None:
+        """Links between seeded custom objects must resolve; links to Zuora objects live in another store."""
+        data = self.objects[name]
+        for index, record in enumerate(seed_file.data["records"]):
+            failure = check_relationships(data.definition, record, self.objects, lambda _o, _i: True)
+            if failure is not None:
+                raise FixtureError(seed_file.path, f"records[{index}]: {failure[1]}")
 
     def close(self) -> None:
         """Nothing runs in the background here."""
+
+    # ----- definitions -----
+
+    def _object(self, name: str) -> ObjectData:
+        data = self.objects.get(name)
+        if data is None:
+            raise NotFound(m.MSG_OBJECT_NOT_FOUND.format(object=name[:100]))
+        return data
+
+    def require(self, name: str) -> None:
+        """Refuse a request for an object that is not defined (404), before its body is looked at."""
+        with self.lock:
+            self._object(name)
+
+    def create_definitions(self, body: Any) -> dict[str, Any]:
+        """Create every definition of the request or none; answers them keyed by name."""
+        with self.lock:
+            parsed = parse_definitions(body, self.objects)
+            timestamp = ids.iso_millis(self.clock.now())
+            for definition in parsed:
+                definition.stamp(ids.record_id(), self.user_id, timestamp)
+                self.objects[definition.name] = ObjectData(definition)
+            return {d.name: d.wire for d in parsed}
+
+    def definitions(self) -> dict[str, dict[str, Any]]:
+        with self.lock:
+            return {name: data.definition.wire for name, data in self.objects.items()}
+
+    def definition(self, name: str) -> dict[str, Any]:
+        with self.lock:
+            data = self.objects.get(name)
+            if data is None:
+                raise NotFound(m.MSG_DEFINITION_NOT_FOUND)
+            return data.definition.wire
+
+    def delete_definition(self, name: str) -> None:
+        """Refused while records of the object exist or another object links to it."""
+        with self.lock:
+            data = self.objects.get(name)
+            if data is None:
+                raise NotFound(m.MSG_DEFINITION_NOT_FOUND)
+            if data.records:
+                raise RuleRestriction(MSG_DEFINITION_HAS_RECORDS.format(object=name))
+            for other in self.objects.values():
+                if other is not data and name in other.definition.related_objects:
+                    raise RuleRestriction(MSG_DEFINITION_REFERENCED.format(object=name, other=other.definition.name))
+            del self.objects[name]
+
+    # ----- records -----
+
+    def create_records(self, name: str, records: list[Any], allow_partial: bool
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Create records in one step; all-or-nothing unless allow_partial. Returns (created, failures)."""
+        if len(records) > m.MAX_RECORDS_PER_CALL:
+            raise RuleRestriction(m.MSG_TOO_MANY_RECORDS.format(count=len(records)), details=[])
+        with self.lock:
+            data = self._object(name)
+            definition = data.definition
+            claims = Claims(data)
+            timestamp = ids.iso_millis(self.clock.now())
+            created: list[dict[str, Any]] = []
+            failures: list[dict[str, Any]] = []
+            for values in records:
+                if not isinstance(values, dict):
+                    failures.append({"code": m.CODE_INVALID, "message": m.MSG_RECORD_NOT_OBJECT, "record": values})
+                    continue
+                failure = (definition.check_fields(values, full=True) or claims.conflict(None, values)
+                           or check_relationships(definition, values, self.objects, self.zuora_object_exists))
+                if failure is not None:
+                    failures.append(failure_detail(failure, values))
+                    continue
+                record = new_record(definition, ids.record_id(), values, self.user_id, timestamp)
+                claims.accept(record["Id"], None, record)
+                created.append(record)
+            if failures and not allow_partial:
+                raise _batch_error(m.MSG_CREATE_INVALID, failures)
+            for record in created:
+                data.put(record, None)
+            return created, failures
+
+    def list_records(self, name: str, *, q: str | None = None, record_ids: Iterable[str] = (),
+                     page_size: int = DEFAULT_PAGE_SIZE, cursor: str | None = None,
+                     page: int = 1) -> tuple[int, list[dict[str, Any]]]:
+        """Matching records in creation order: (total matching, one page after the cursor)."""
+        wanted = list(record_ids)
+        for record_id in wanted:
+            if not valid_id(record_id):
+                raise InvalidValue(m.MSG_PATH_ID.format(id=record_id[:100]))
+        with self.lock:
+            data = self._object(name)
+            predicate = compile_query(q, data.definition) if q else None
+            if wanted:
+                chosen = set(wanted)
+                candidates = [r for i, r in data.records.items() if i in chosen]
+            else:
+                candidates = list(data.records.values())
+            start = -1
+            if cursor is not None:
+                position = data.positions.get(cursor)
+                if position is None:
+                    raise InvalidValue(m.MSG_CURSOR.format(value=cursor[:100]))
+                start = position
+            positions = data.positions
+        matching = [r for r in candidates if predicate is None or predicate(r)]
+        after = [r for r in matching if positions[r["Id"]] > start] if start >= 0 else matching
+        offset = (page - 1) * page_size
+        return len(matching), after[offset:offset + page_size]
+
+    def get_record(self, name: str, record_id: str) -> dict[str, Any]:
+        if not valid_id(record_id):
+            raise InvalidValue(m.MSG_PATH_ID.format(id=record_id[:100]))
+        with self.lock:
+            record = self._object(name).records.get(record_id)
+            if record is None:
+                raise NotFound(m.MSG_RECORD_NOT_FOUND)
+            return record
+
+    def write_record(self, name: str, record_id: str, values: Any, *, replace: bool,
+                     if_match: str | None = None) -> dict[str, Any]:
+        """PUT (replace the custom fields) or PATCH (JSON merge patch) of one record."""
+        if not valid_id(record_id):
+            raise InvalidValue(m.MSG_PATH_ID.format(id=record_id[:100]))
+        if not isinstance(values, dict):
+            raise InvalidValue(m.MSG_RECORD_BODY)
+        with self.lock:
+            data = self._object(name)
+            current = data.records.get(record_id)
+            if current is None:
+                raise NotFound(m.MSG_RECORD_NOT_FOUND)
+            if if_match is not None and not _etag_matches(if_match, etag(current)):
+                raise PreconditionFailed(m.MSG_PRECONDITION)
+            definition = data.definition
+            if replace:
+                # Fields left out of a PUT are cleared, so the required ones must be sent.
+                failure = definition.check_fields(values, full=True)
+            else:
+                failure = definition.check_fields(values, full=False)
+            failure = (failure or (Claims(data).conflict(record_id, values) if data.unique else None)
+                       or check_relationships(definition, values, self.objects, self.zuora_object_exists))
+            if failure is not None:
+                raise InvalidValue(failure[1], code=failure[0])
+            record = merged_record(current, values, self.user_id, ids.iso_millis(self.clock.now()), replace=replace)
+            data.put(record, current)
+            return record
+
+    def delete_record(self, name: str, record_id: str) -> None:
+        """Deleting a record that does not exist is not an error (Zuora answers 200 too)."""
+        if not valid_id(record_id):
+            raise InvalidValue(m.MSG_PATH_ID.format(id=record_id[:100]))
+        with self.lock:
+            self._object(name).remove(record_id)
+
+    # ----- batch -----
+
+    def batch(self, name: str, action: BatchAction) -> list[dict[str, Any]]:
+        """Apply a checked batch as one atomic step; returns the failures a partial success reports."""
+        with self.lock:
+            data = self._object(name)
+            if action.type == "delete":
+                failures = check_delete_ids(action.ids or [])
+                if failures:
+                    raise _batch_error(m.MSG_DELETE_INVALID, failures)
+                for record_id in action.ids or []:
+                    data.remove(record_id)
+                return []
+            timestamp = ids.iso_millis(self.clock.now())
+            planned, failures = plan_update(data, action.records or {}, self.objects, self.zuora_object_exists,
+                                            self.user_id, timestamp)
+            if failures and not action.allow_partial:
+                raise _batch_error(m.MSG_UPDATE_INVALID, failures)
+            for record, previous in planned:
+                data.put(record, previous)
+            return failures
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return len(value) == 36 and str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def _etag_matches(header: str, current: str) -> bool:
+    candidates = [part.strip() for part in header.split(",")]
+    return any(c == "*" or c.removeprefix("W/") == current for c in candidates)

@@ -1,0 +1,126 @@
+"""`POST /objects/batch/default/{object}`: the request envelope and the validate-then-apply step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
+from . import messages as m
+from .records import Claims, ObjectData, check_relationships, failure_detail, merged_record, valid_id
+
+UPDATE = "update"
+DELETE = "delete"
+_ACTION_KEYS = frozenset({"type", "allowPartialSuccess", "records", "ids"})
+
+
+@dataclass(frozen=True)
+class BatchAction:
+    """A checked batch request: what to do, and to which records."""
+
+    type: str
+    allow_partial: bool
+    records: dict[str, Any] | None = None
+    ids: list[Any] | None = None
+
+
+def _envelope_error(cls: type[ZuoraError], message: str) -> ZuoraError:
+    # Envelope errors carry an empty details list, like the record-level ones (docs section 8.3).
+    return cls(message[:500], details=[])
+
+
+def parse_batch(body: Any) -> BatchAction:
+    """Check the envelope in Zuora's order; anything wrong is refused before any record is looked at."""
+    for key in body:
+        if key != "action":
+            raise _envelope_error(UnknownField, m.MSG_BODY_UNKNOWN.format(field=str(key)[:100]))
+    if "action" not in body or body["action"] is None:
+        raise _envelope_error(MissingField, m.MSG_ACTION_REQUIRED)
+    action = body["action"]
+    if not isinstance(action, dict):
+        raise _envelope_error(InvalidValue, m.MSG_ACTION_NOT_OBJECT)
+    for key in action:
+        if key not in _ACTION_KEYS:
+            raise _envelope_error(UnknownField, m.MSG_ACTION_UNKNOWN.format(field=str(key)[:100]))
+    kind = action.get("type")
+    if kind is None:
+        raise _envelope_error(MissingField, m.MSG_ACTION_TYPE_REQUIRED)
+    if kind not in (UPDATE, DELETE):
+        shown = kind if isinstance(kind, str) else repr(kind)
+        raise _envelope_error(InvalidValue, m.MSG_ACTION_TYPE_INVALID.format(value=shown[:50]))
+    partial = action.get("allowPartialSuccess", False)
+    if partial is None:
+        partial = False
+    if not isinstance(partial, bool):
+        raise _envelope_error(InvalidValue, m.MSG_PARTIAL_BOOL.format(field="action.allowPartialSuccess"))
+    records, ids = action.get("records"), action.get("ids")
+    if kind == UPDATE:
+        if ids is not None:
+            raise _envelope_error(InvalidValue, m.MSG_UPDATE_WITH_IDS)
+        if records is None:
+            raise _envelope_error(MissingField, m.MSG_UPDATE_NEEDS_RECORDS)
+        if not isinstance(records, dict):
+            raise _envelope_error(InvalidValue, m.MSG_RECORDS_MAP)
+        if len(records) > m.MAX_RECORDS_PER_CALL:
+            raise _envelope_error(RuleRestriction, m.MSG_TOO_MANY_RECORDS.format(count=len(records)))
+        return BatchAction(UPDATE, partial, records=records)
+    if records is not None:
+        raise _envelope_error(InvalidValue, m.MSG_DELETE_WITH_RECORDS)
+    if ids is None:
+        raise _envelope_error(MissingField, m.MSG_DELETE_NEEDS_IDS)
+    if not isinstance(ids, list):
+        raise _envelope_error(InvalidValue, m.MSG_IDS_LIST)
+    if len(ids) > m.MAX_RECORDS_PER_CALL:
+        raise _envelope_error(RuleRestriction, m.MSG_TOO_MANY_IDS.format(count=len(ids)))
+    return BatchAction(DELETE, False, ids=ids)
+
+
+def plan_update(data: ObjectData, records: Mapping[str, Any], objects: Mapping[str, ObjectData],
+                zuora_object_exists: Callable[[str, str], bool], user_id: str,
+                timestamp: str) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]]]:
+    """Validate every record in request order against the current state (caller holds the lock); write nothing.
+
+    Returns the new record versions to store (with their previous versions) and the failures as `details`.
+    """
+    definition = data.definition
+    stored = data.records
+    claims = Claims(data) if data.unique else None
+    planned: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    failures: list[dict[str, Any]] = []
+    for record_id, values in records.items():
+        if not isinstance(values, dict):
+            failures.append(failure_detail((m.CODE_INVALID, m.MSG_RECORD_NOT_OBJECT), {}, record_id))
+            continue
+        if not valid_id(record_id):
+            failures.append(failure_detail((m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100])),
+                                           values, record_id))
+            continue
+        current = planned[record_id][0] if record_id in planned else stored.get(record_id)
+        if current is None:
+            failures.append(failure_detail((m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND), values, record_id))
+            continue
+        failure = definition.check_fields(values, full=False)
+        if failure is None and claims is not None:
+            failure = claims.conflict(record_id, values)
+        if failure is None and definition.relationships:
+            failure = check_relationships(definition, values, objects, zuora_object_exists)
+        if failure is not None:
+            failures.append(failure_detail(failure, values, record_id))
+            continue
+        if claims is not None:
+            claims.accept(record_id, current, values)
+        previous = planned[record_id][1] if record_id in planned else current
+        planned[record_id] = (merged_record(current, values, user_id, timestamp, replace=False), previous)
+    return list(planned.values()), failures
+
+
+def check_delete_ids(ids: list[Any]) -> list[dict[str, Any]]:
+    """Ids that are not 36-character strings, as `details`; unknown ids are fine (nothing to delete)."""
+    failures = []
+    for record_id in ids:
+        if not valid_id(record_id):
+            shown = record_id[:100] if isinstance(record_id, str) else repr(record_id)[:100]
+            failures.append({"code": m.CODE_INVALID, "message": m.MSG_BAD_RECORD_ID.format(id=shown),
+                             "record": {"Id": record_id}})
+    return failures

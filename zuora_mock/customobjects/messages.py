@@ -1,0 +1,69 @@
+"""Codes and user-visible messages of the custom-objects service; tests compare them exactly."""
+
+from __future__ import annotations
+
+# 8-digit codes: resource 710125 + Zuora's category (docs section 8.3).
+CODE_INVALID = 71012520
+CODE_UNKNOWN_FIELD = 71012521
+CODE_MISSING = 71012522
+CODE_TYPE = 71012524
+CODE_LIMIT = 71012530
+CODE_NOT_FOUND = 71012540
+CODE_MALFORMED = 71012590
+
+MAX_RECORDS_PER_CALL = 1000
+
+# Top-level messages of record writes (the create and update ones are documented, "Unabled" included).
+MSG_CREATE_INVALID = "Request contains invalid record that failed validation against the object schema."
+MSG_UPDATE_INVALID = "Unabled to update object records due to invalid request."
+MSG_DELETE_INVALID = "Unabled to delete object records due to invalid request."
+
+# Record-level messages (the empty-string and type ones are documented; the others follow the json-schema
+# validator wording Zuora's messages show).
+MSG_EMPTY_STRING = "Field [{field}] cannot accept empty string."
+MSG_WRONG_TYPE = "Json input does not match schema. Error: Field [{field}] should be {expected} type but received {actual}."
+MSG_TOO_LONG = ('Json input does not match schema. Error(s): string "{value}" is too long '
+                "(length: {length}, maximum allowed: {maximum})")
+MSG_NOT_IN_ENUM = ('Json input does not match schema. Error(s): instance value ("{value}") not found in enum '
+                   "(possible values: {allowed})")
+MSG_BAD_DATE = ('Json input does not match schema. Error(s): string "{value}" is invalid against requested '
+                "date format(s) [{pattern}]")
+MSG_BAD_UUID = 'Json input does not match schema. Error(s): string "{value}" is not a valid UUID'
+MSG_NUMBER_DIGITS = "Field [{field}] allows at most 13 digits before and 9 digits after the decimal point."
+MSG_UNKNOWN_FIELD = ("Json input does not match schema. Error(s): object instance has properties which are not "
+                     "allowed by the schema: [\"{field}\"]")
+MSG_MISSING_REQUIRED = "Json input does not match schema. Error(s): object has missing required properties ({fields})"
+MSG_REQUIRED_NULL = "Field [{field}] is required and cannot be null."
+MSG_NOT_UNIQUE = 'Field [{field}] must be unique, but the value "{value}" is already used by another record.'
+MSG_BROKEN_RELATIONSHIP = "Field [{field}] refers to a {namespace}.{object} record that does not exist: {value}"
+MSG_RECORD_NOT_OBJECT = "Each record must be a JSON object."
+MSG_RECORD_NOT_FOUND = "Object record does not exist."
+MSG_BAD_RECORD_ID = "Invalid record Id [{id}]: an Id must be a string of 36 characters."
+
+# Request envelopes.
+MSG_OBJECT_NOT_FOUND = "Custom object [{object}] does not exist."
+MSG_DEFINITION_NOT_FOUND = "Resource Request-URI not found."
+MSG_TOO_MANY_RECORDS = "The maximum number of records in one request is 1000; the request has {count}."
+MSG_TOO_MANY_IDS = "The maximum number of ids in one delete request is 1000; the request has {count}."
+MSG_ACTION_REQUIRED = "'action' is required."
+MSG_ACTION_NOT_OBJECT = "'action' must be a JSON object."
+MSG_ACTION_TYPE_REQUIRED = "'action.type' is required."
+MSG_ACTION_TYPE_INVALID = "'action.type' must be one of update, delete; got {value}."
+MSG_ACTION_UNKNOWN = "Unknown field 'action.{field}'."
+MSG_BODY_UNKNOWN = "Unknown field '{field}'."
+MSG_UPDATE_NEEDS_RECORDS = "'action.records' is required when 'action.type' is update."
+MSG_UPDATE_WITH_IDS = "'action.ids' is only applicable when 'action.type' is delete."
+MSG_DELETE_NEEDS_IDS = "'action.ids' is required when 'action.type' is delete."
+MSG_DELETE_WITH_RECORDS = "'action.records' is only applicable when 'action.type' is update."
+MSG_RECORDS_MAP = "'action.records' must be a JSON object mapping record Ids to the fields to update."
+MSG_IDS_LIST = "'action.ids' must be a list of record Id strings."
+MSG_PARTIAL_BOOL = "'{field}' must be a boolean."
+MSG_CREATE_RECORDS_REQUIRED = "'records' is required."
+MSG_CREATE_RECORDS_LIST = "'records' must be a list of record objects."
+MSG_PATH_ID = "Invalid record Id [{id}]: an Id must be a string of 36 characters."
+MSG_PAGE_SIZE = "'pageSize' must be an integer from 1 to 1000; got {value}."
+MSG_PAGE = "'page' must be an integer of at least 1; got {value}."
+MSG_CURSOR = "'cursor' must be the Id of a record of this object; got {value}."
+MSG_SELECT = "'select' only accepts the value type; got {value}."
+MSG_PRECONDITION = "The If-Match header does not match the current ETag of the record."
+MSG_RECORD_BODY = "The request body must be a JSON object of record fields."
