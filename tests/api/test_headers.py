@@ -239,3 +239,96 @@ def test_json_content_type_and_key_order(web, bearer):
     response = web.post("/v1/probe/items", json={"name": "n"}, headers=bearer)
     assert response.headers["Content-Type"] == "application/json;charset=utf-8"
     assert response.data == b'{"success":true,"id":1,"name":"n"}'
+
+
+# --- Error envelopes per family ------------------------------------------------------------------------------
+
+from zuora_mock.errors import (  # noqa: E402 - grouped with the tests that use them
+    MSG_CONTENT_TYPE_JSON,
+    MSG_INTERNAL,
+    MSG_MALFORMED_JSON,
+    MSG_METHOD_NOT_ALLOWED,
+    MSG_NOT_FOUND_ROUTE,
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "message"),
+    [
+        ("GET", "/v1/no/such", 404, MSG_NOT_FOUND_ROUTE.format(path="/v1/no/such")),
+        ("GET", "/", 404, MSG_NOT_FOUND_ROUTE.format(path="/")),
+        ("PUT", "/v1/probe/items", 405, MSG_METHOD_NOT_ALLOWED.format(method="PUT")),
+        ("PATCH", "/v1/probe/fail", 405, MSG_METHOD_NOT_ALLOWED.format(method="PATCH")),
+    ],
+)
+def test_routing_errors_in_the_v1_envelope(web, method, path, status, message):
+    code = 50000040 if status == 404 else 50000045
+    # Routing errors come before authentication and keep their status in classic mode.
+    v1_error(web.open(path, method=method), status, code, message)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code", "message"),
+    [
+        ("GET", "/objects/no/such", 404, 71012540, MSG_NOT_FOUND_ROUTE.format(path="/objects/no/such")),
+        ("DELETE", "/objects/probe/items", 405, 71012545, MSG_METHOD_NOT_ALLOWED.format(method="DELETE")),
+    ],
+)
+def test_routing_errors_in_the_objects_envelope(web, method, path, status, code, message):
+    response = web.open(path, method=method)
+    assert response.status_code == status
+    assert response.get_json() == {"code": code, "message": message}
+
+
+def test_routing_errors_under_oauth_are_spring_style(web):
+    response = web.get("/oauth/authorize")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert (body["status"], body["error"], body["path"]) == (404, "Not Found", "/oauth/authorize")
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "code", "message"),
+    [
+        ("{bad", "application/json", 90, None),
+        ("[1, 2]", "application/json", 90, MSG_MALFORMED_JSON.format(detail="the body must be a JSON object")),
+        ("", "application/json", 90, None),
+        ("\xff\xfe", "application/json", 90, None),
+        ("{}", "text/plain", 20, MSG_CONTENT_TYPE_JSON.format(content_type="text/plain")),
+        ("a=b", "application/x-www-form-urlencoded", 20,
+         MSG_CONTENT_TYPE_JSON.format(content_type="application/x-www-form-urlencoded")),
+    ],
+)
+@pytest.mark.parametrize("mode", ["200", "4xx"])
+def test_body_errors_per_family_and_mode(make_app, data, content_type, code, message, mode):
+    app = make_app(v1_error_status=mode)
+    install_probe(app)
+    web = app.test_client()
+    auth = {"Authorization": f"Bearer {fetch_token(web)}"}
+    status_4xx = 415 if code == 20 else 400
+    v1 = web.post("/v1/probe/items", data=data.encode("latin-1"), content_type=content_type, headers=auth)
+    body = v1_error(v1, 200 if mode == "200" else status_4xx, 50000000 + code,
+                    message or v1.get_json()["reasons"][0]["message"])
+    assert body["reasons"][0]["message"].startswith(message or "Malformed JSON in the request body: ")
+    objects = web.post("/objects/probe/items", data=data.encode("latin-1"), content_type=content_type,
+                       headers=auth)
+    assert objects.status_code == status_4xx
+    assert objects.get_json()["code"] == 71012500 + code
+    assert web.get("/v1/probe/items", headers=auth).get_json()["items"] == []
+
+
+@pytest.mark.parametrize(("mode", "status"), [("200", 200), ("4xx", 400)])
+def test_v1_business_error_status_setting(make_app, mode, status):
+    app = make_app(v1_error_status=mode)
+    install_probe(app)
+    web = app.test_client()
+    response = web.post("/v1/probe/fail", json={}, headers={"Authorization": f"Bearer {fetch_token(web)}"})
+    v1_error(response, status, 50000020, "'name' value should be one of: A, B")
+
+
+def test_unexpected_exception_is_a_500_envelope_without_a_trace(web, bearer, capsys):
+    response = web.get("/v1/probe/boom", headers=bearer)
+    body = v1_error(response, 500, 50000060, MSG_INTERNAL)
+    assert b"Traceback" not in response.data and b"probe failure" not in response.data
+    assert body["requestId"] == response.headers["Zuora-Request-Id"]
+    assert "RuntimeError: probe failure" in capsys.readouterr().err  # logged for the operator instead
