@@ -156,6 +156,8 @@ def finish_response(response: Response) -> Response:
     if g.get("replayed"):
         g.request_id = response.headers.get("Zuora-Request-Id", g.request_id)
     response.headers["Zuora-Request-Id"] = g.request_id
+    if request.method == "OPTIONS" and response.mimetype == "text/html" and not response.content_length:
+        del response.headers["Content-Type"]  # Flask's automatic OPTIONS answer: an Allow header, no body
     if g.get("track_id") is not None:
         response.headers["Zuora-Track-Id"] = g.track_id
     _limit_headers(response)
