@@ -62,6 +62,8 @@ def delete_definition(object_name: str) -> Response:
 
 @bp.post("/records/default/<string:object_name>")
 def create_records(object_name: str) -> Response:
+    store = _store()
+    store.require(object_name)
     body = read_json()
     for key in body:
         if key not in _CREATE_KEYS:
@@ -78,7 +80,7 @@ def create_records(object_name: str) -> Response:
         raise InvalidValue(m.MSG_PARTIAL_BOOL.format(field="allowPartialSuccess"), details=[])
     if len(records) > m.MAX_RECORDS_PER_CALL:
         raise RuleRestriction(m.MSG_TOO_MANY_RECORDS.format(count=len(records)), details=[])
-    created, failures = _store().create_records(object_name, records, partial)
+    created, failures = store.create_records(object_name, records, partial)
     if failures:
         error = {"code": m.CODE_INVALID, "message": m.MSG_CREATE_INVALID, "details": failures}
         return json_response({"error": error, "records": created})
