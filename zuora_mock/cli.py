@@ -32,8 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--bulk-progression", choices=("immediate", "time", "manual"),
                         help="how mass actions advance (default time)")
     parser.add_argument("--log-requests", action="store_true", default=None, help="log one line per request")
+    parser.add_argument("--set", dest="extra", action="append", default=[], metavar="NAME=VALUE", type=_assignment,
+                        help="any other setting of the README's configuration table, e.g. --set token_ttl=60")
     parser.add_argument("--version", action="version", version=f"zuora-mock {__version__}")
     return parser
+
+
+def _assignment(raw: str) -> tuple[str, str]:
+    name, sep, value = raw.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"invalid setting {raw!r}: expected NAME=VALUE")
+    return name.strip().replace("-", "_"), value
 
 
 def _port(raw: str) -> int:
@@ -48,7 +57,9 @@ def _port(raw: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    overrides = {key: value for key, value in vars(args).items() if value is not None}
+    extra = dict(args.extra)
+    del args.extra
+    overrides = {**extra, **{key: value for key, value in vars(args).items() if value is not None}}
 
     from .app import create_app
     from .config import ConfigError
@@ -70,14 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     def stop(signum: int, frame: object) -> None:
+        # shutdown() waits for serve_forever() to return, so it cannot run on the serving thread itself.
         threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # Both handled explicitly: a shell starts background jobs with SIGINT ignored, and Ctrl-C must not
+    # raise KeyboardInterrupt in the middle of a request.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     print(f"zuora-mock {__version__} listening on {base_url(server)}", flush=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         server.server_close()
         app.extensions["zuora_mock"].close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, get_sockaddr, make_server, select_address_family
+
+LISTEN_BACKLOG = 128
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -19,15 +22,39 @@ class _QuietHandler(WSGIRequestHandler):
             super().log(type, message, *args)
 
 
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind and listen ourselves: Werkzeug would print two lines and sys.exit(1) on a taken port."""
+    if host.startswith("unix://"):
+        raise OSError(f"unsupported host {host!r}: expected an IP address or a host name")
+    family = select_address_family(host, port)
+    address = get_sockaddr(host, port, family)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        if hasattr(socket, "SO_REUSEADDR"):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(LISTEN_BACKLOG)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 def build_server(app: Any, host: str, port: int, *, log_requests: bool = False) -> BaseWSGIServer:
-    """Bind a threaded server; raises OSError when the address is taken."""
+    """Bind a threaded server; raises OSError (never exits) when the address is taken or invalid."""
     handler = WSGIRequestHandler if log_requests else _QuietHandler
-    server = make_server(host, port, app, threaded=True, request_handler=handler)
+    sock = bind_socket(host, port)
+    try:
+        # Werkzeug duplicates the descriptor; ours is closed right after.
+        server = make_server(host, port, app, threaded=True, request_handler=handler, fd=sock.fileno())
+    finally:
+        sock.close()
     server.daemon_threads = True
     return server
 
 
 def base_url(server: BaseWSGIServer) -> str:
+    """The URL clients use, with the real port when 0 was asked for."""
     host, port = server.server_address[:2]
     if ":" in host:
         host = f"[{host}]"

@@ -10,6 +10,8 @@ from typing import Any
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
+DEFAULT_SEED_DIR = "seed"
+TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients")
 
 
 class FixtureError(ValueError):
@@ -102,10 +104,18 @@ def _require(path: Path, obj: Any, key: str, kind: type, where: str) -> Any:
     return value
 
 
+def _no_unknown_keys(path: Path, obj: dict, allowed: tuple[str, ...], where: str) -> None:
+    """A misspelt key would otherwise be ignored silently and its default used."""
+    unknown = [key for key in obj if key not in allowed]
+    if unknown:
+        raise FixtureError(path, f"{where}: unknown key '{unknown[0]}' (expected {', '.join(allowed)})")
+
+
 def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
     where = f"tenants[{index}]"
     if not isinstance(raw, dict):
         raise FixtureError(path, f"{where} must be an object")
+    _no_unknown_keys(path, raw, TENANT_KEYS, where)
     name = _require(path, raw, "name", str, where)
     tenant_id = str(_require(path, raw, "tenantId", str, where))
     user = _require(path, raw, "user", dict, where)
@@ -140,9 +150,12 @@ def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
     return TenantSpec(name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients))
 
 
-def _load_seed(root: Path, seed_dir: Path) -> Seed:
+def _load_seed(seed_dir: Path, declared: bool) -> Seed:
+    """Read every seed file; a missing seed directory is an error only when tenants.json names one."""
     if not seed_dir.is_dir():
-        raise FixtureError(seed_dir, "seed directory not found")
+        if declared:
+            raise FixtureError(seed_dir, "seed directory not found (named by 'seed' in tenants.json)")
+        return Seed()
     definitions_path = seed_dir / "custom_objects" / "definitions.json"
     definitions = SeedFile(str(definitions_path), read_json(definitions_path)) if definitions_path.is_file() else None
     records = {}
@@ -169,6 +182,7 @@ def load_fixtures(directory: str | Path | None = None) -> Fixtures:
     raw = read_json(tenants_path)
     if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), list) or not raw["tenants"]:
         raise FixtureError(tenants_path, "expected an object with a non-empty 'tenants' list")
+    _no_unknown_keys(tenants_path, raw, ("seed", "tenants"), "top level")
     tenants = tuple(_parse_tenant(tenants_path, t, i) for i, t in enumerate(raw["tenants"]))
     seen: dict[str, str] = {}
     for tenant in tenants:
@@ -178,8 +192,8 @@ def load_fixtures(directory: str | Path | None = None) -> Fixtures:
             seen[client.client_id] = tenant.name
     if len({t.name for t in tenants}) != len(tenants):
         raise FixtureError(tenants_path, "tenant names must be unique")
-    seed_name = raw.get("seed", "seed")
-    if not isinstance(seed_name, str):
+    seed_name = raw.get("seed", DEFAULT_SEED_DIR)
+    if not isinstance(seed_name, str) or not seed_name:
         raise FixtureError(tenants_path, "'seed' must be a directory name")
-    seed = _load_seed(root, root / seed_name)
+    seed = _load_seed(root / seed_name, declared="seed" in raw)
     return Fixtures(tenants=tenants, seed=seed, source=str(root))
