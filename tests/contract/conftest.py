@@ -3,7 +3,8 @@
 Targets (``--target`` or ``$ZUORA_CONTRACT_TARGET``; comma-separated for several):
 - ``inprocess``: the app through ``httpx.WSGITransport``, no socket;
 - ``server``: a running emulator at ``--server-url`` / ``$ZUORA_MOCK_URL``, or the ``zuora-mock`` CLI started
-  on a free port for the session;
+  on a free port for the session (a fresh client id, hence a fresh tenant, unless ``$ZUORA_CONTRACT_CLIENT_ID``
+  and ``$ZUORA_CONTRACT_CLIENT_SECRET`` name one, as a server run with ``--strict-clients`` needs);
 - ``tenant``: a real tenant from ``ZUORA_BASE_URL``, ``ZUORA_CLIENT_ID``, ``ZUORA_CLIENT_SECRET`` (skipped with
   the reason when they are absent).
 Without a choice, every test runs against ``inprocess`` and ``server``.
@@ -37,6 +38,8 @@ DEFAULT_TARGETS = ("inprocess", "server")
 FIDELITY_MARKERS = ("verified", "emulator_only", "unverified")
 TARGET_ENV = "ZUORA_CONTRACT_TARGET"
 SERVER_URL_ENV = "ZUORA_MOCK_URL"
+CLIENT_ID_ENV = "ZUORA_CONTRACT_CLIENT_ID"
+CLIENT_SECRET_ENV = "ZUORA_CONTRACT_CLIENT_SECRET"
 TENANT_ENV = ("ZUORA_BASE_URL", "ZUORA_CLIENT_ID", "ZUORA_CLIENT_SECRET")
 CONTRACT_DIR = Path(__file__).parent
 CLI_START_TIMEOUT = 30.0
@@ -163,6 +166,9 @@ def _server(config: pytest.Config) -> Target:
     if not url:
         url, stop = _start_cli()
     client_id, secret = _fresh_client()
+    # A server started with --strict-clients only knows its fixture clients: name one of them.
+    client_id = os.environ.get(CLIENT_ID_ENV) or client_id
+    secret = os.environ.get(CLIENT_SECRET_ENV) or secret
     return Target("server", url.rstrip("/"), client_id, secret, stop=stop)
 
 
