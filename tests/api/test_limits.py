@@ -168,3 +168,51 @@ def test_slot_is_released_after_errors(make_app):
         web.open(path, method="POST" if path.endswith("fail") else "GET", json={}, headers=auth)
     response = web.get("/v1/probe/items", headers=auth)
     assert (response.status_code, response.headers["Concurrency-Limit-Remaining"]) == (200, "0")
+
+
+def _fixtures_with_limits(tmp_path, limits):
+    """A copy of the bundled fixtures whose demo tenant declares its own limits."""
+    import json
+    import shutil
+
+    from zuora_mock.domain.fixtures import default_fixtures_dir
+
+    target = tmp_path / "fixtures"
+    shutil.copytree(default_fixtures_dir(), target)
+    tenants = json.loads((target / "tenants.json").read_text())
+    tenants["tenants"][0]["limits"] = limits
+    (target / "tenants.json").write_text(json.dumps(tenants))
+    return str(target)
+
+
+def test_a_tenant_may_declare_its_own_limits(make_app, tmp_path):
+    fixtures = _fixtures_with_limits(tmp_path, {"rate_limit_minute": 2, "concurrency_limit": 7})
+    _, _, web, auth = _setup(make_app, fixtures=fixtures)
+    multi = {"Authorization": f"Bearer {fetch_token(web, MULTI_CLIENT_ID, MULTI_CLIENT_SECRET)}",
+             "Zuora-Entity-Ids": MULTI_ENTITIES[0]}
+    first = web.get("/v1/probe/items", headers=auth)
+    assert first.headers["RateLimit-Limit"] == "2, 2;w=60, 2250000;w=3600, 27000000;w=86400"
+    assert first.headers["Concurrency-Limit-Limit"] == "7"
+    web.get("/v1/probe/items", headers=auth)
+    assert web.get("/v1/probe/items", headers=auth).status_code == 429
+    other = web.get("/v1/probe/items", headers=multi)
+    assert (other.status_code, other.headers["Concurrency-Limit-Limit"]) == (200, "40")
+
+
+@pytest.mark.parametrize(
+    ("limits", "problem"),
+    [
+        ({"rate_limit_minute": 0}, "tenants[0].limits.rate_limit_minute must be a positive integer, got 0"),
+        ({"rate_limit_minute": "5"}, "tenants[0].limits.rate_limit_minute must be a positive integer, got '5'"),
+        ({"burst": 5}, "tenants[0].limits: unknown key 'burst'"),
+        ([1], "tenants[0].limits must be an object"),
+    ],
+)
+def test_bad_tenant_limits_name_the_file(make_app, tmp_path, limits, problem):
+    from zuora_mock.domain.fixtures import FixtureError
+
+    fixtures = _fixtures_with_limits(tmp_path, limits)
+    with pytest.raises(FixtureError) as info:
+        make_app(fixtures=fixtures)
+    assert info.value.path.endswith("tenants.json")
+    assert problem in info.value.problem

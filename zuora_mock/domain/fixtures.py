@@ -11,7 +11,10 @@ from typing import Any
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_SEED_DIR = "seed"
-TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients")
+TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients", "limits")
+# Settings a tenant may override for itself in tenants.json ("limits": {"rate_limit_minute": 100, ...}).
+TENANT_LIMIT_KEYS = ("rate_limit_minute", "rate_limit_hour", "rate_limit_day", "auth_rate_limit_minute",
+                     "concurrency_limit")
 
 
 class FixtureError(ValueError):
@@ -63,6 +66,7 @@ class TenantSpec:
     entities: tuple[EntitySpec, ...]
     orgs: tuple[str, ...]
     clients: tuple[ClientSpec, ...]
+    limits: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,15 @@ def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
         if len(secret) > 42:
             raise FixtureError(path, f"{c_where}.clientSecret must be at most 42 characters")
         clients.append(ClientSpec(client_id, secret))
-    return TenantSpec(name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients))
+    limits = raw.get("limits", {})
+    if not isinstance(limits, dict):
+        raise FixtureError(path, f"{where}.limits must be an object")
+    _no_unknown_keys(path, limits, TENANT_LIMIT_KEYS, f"{where}.limits")
+    for key, value in limits.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise FixtureError(path, f"{where}.limits.{key} must be a positive integer, got {value!r}")
+    return TenantSpec(name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients),
+                      tuple(limits.items()))
 
 
 def _load_seed(seed_dir: Path, declared: bool) -> Seed:

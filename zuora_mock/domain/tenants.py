@@ -52,6 +52,7 @@ class Tenant:
         self.user_email = spec.user_email
         self.entities: tuple[EntitySpec, ...] = spec.entities
         self.orgs = frozenset(spec.orgs)
+        self.limits = dict(spec.limits)
         self.lock = threading.RLock()
         self._seed = seed
         self._clock = clock
@@ -66,14 +67,18 @@ class Tenant:
             self._data = {e.id: EntityData(self._seed, self, self._clock, self._settings) for e in self.entities}
             self.idempotency = IdempotencyCache(self._settings["idempotency_ttl"])
             self.rate = RateLimiter({
-                60: self._settings["rate_limit_minute"],
-                3600: self._settings["rate_limit_hour"],
-                86400: self._settings["rate_limit_day"],
+                60: self.limit("rate_limit_minute"),
+                3600: self.limit("rate_limit_hour"),
+                86400: self.limit("rate_limit_day"),
             })
-            self.auth_rate = RateLimiter({60: self._settings["auth_rate_limit_minute"]})
-            self.concurrency = {e.id: ConcurrencyGauge(self._settings["concurrency_limit"]) for e in self.entities}
+            self.auth_rate = RateLimiter({60: self.limit("auth_rate_limit_minute")})
+            self.concurrency = {e.id: ConcurrencyGauge(self.limit("concurrency_limit")) for e in self.entities}
         for data in old.values():
             data.close()
+
+    def limit(self, name: str) -> int:
+        """A limit of this tenant: its own from tenants.json, else the emulator-wide setting."""
+        return self.limits.get(name, self._settings[name])
 
     def data(self, entity_id: str) -> EntityData:
         return self._data[entity_id]
