@@ -190,3 +190,56 @@ def test_concurrent_retries_make_exactly_one_side_effect(setup, family):
     assert len(_items(web, auth, family)) == 1
     # Once the first answer is stored every retry gets it.
     assert web.post(f"/{family}/probe/items", json={}, headers=headers).data in bodies
+
+
+# --- The real endpoints with side effects ---------------------------------------------------------------------
+
+from tests.api.test_bulk_upload import post_bulk  # noqa: E402 - the mass-action upload helper
+from tests.conftest import DEMO_ENTITY  # noqa: E402
+
+DELETE_CSV = b"Revenue Schedule Number\nRS-00000001\n"
+
+
+def _jobs(app):
+    return app.extensions["zuora_mock"].registry.tenants["demo"].data(DEMO_ENTITY).bulk.jobs
+
+
+def test_concurrent_bulk_retries_create_one_job(make_app):
+    app = make_app(bulk_progression="manual")
+    web = app.test_client()
+    auth = {"Authorization": f"Bearer {fetch_token(web)}"}
+    retries = 12
+    barrier = threading.Barrier(retries)
+
+    def send(_: int):
+        barrier.wait()
+        return post_bulk(app.test_client(), auth, file=DELETE_CSV, params={"actionType": "DeleteRevenueSchedule"},
+                         headers={"Idempotency-Key": "bulk-once"})
+
+    with ThreadPoolExecutor(retries) as pool:
+        responses = list(pool.map(send, range(retries)))
+    assert {r.status_code for r in responses} <= {200, 409}
+    keys = {r.get_json()["bulkKey"] for r in responses if r.status_code == 200}
+    assert len(keys) == 1
+    assert list(_jobs(app)) == list(keys)
+    # Another file with the same key inside 24 hours is the first response again (no new job).
+    again = post_bulk(web, auth, file=DELETE_CSV * 2, params={"actionType": "DeleteRevenueSchedule"},
+                      headers={"Idempotency-Key": "bulk-once"})
+    assert again.get_json()["bulkKey"] in keys and len(_jobs(app)) == 1
+    # The key on the custom-objects URL is a 422.
+    other = web.post("/objects/records/default/Vehicle", json={"records": []},
+                     headers={**auth, "Idempotency-Key": "bulk-once"})
+    assert other.status_code == 422
+
+
+def test_patch_is_idempotent_too(client, auth):
+    record = client.get("/objects/records/default/Vehicle?pageSize=1", headers=auth).get_json()["records"][0]
+    url = f"/objects/records/default/Vehicle/{record['Id']}"
+    headers = {**auth, "Idempotency-Key": "patch-once"}
+    first = client.patch(url, json={"Make__c": "Volvo"}, headers=headers)
+    assert first.status_code == 200, first.data
+    client.post("/_mock/clock", json={"advance": 5})
+    second = client.patch(url, json={"Make__c": "Saab"}, headers=headers)
+    assert second.data == first.data
+    assert client.get(url, headers=auth).get_json()["Make__c"] == "Volvo"
+    assert client.get(url, headers=auth).get_json()["UpdatedDate"] == first.get_json()["UpdatedDate"]
