@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from . import ids
 from .errors import (
     RESOURCE_CUSTOM_OBJECTS,
     RESOURCE_UNKNOWN,
     AuthenticationFailed,
+    MalformedRequest,
     OAuthError,
     RateLimited,
     ZuoraError,
@@ -70,6 +73,13 @@ def oauth_error(status: int, message: str, path: str, epoch: float) -> dict[str,
         "message": message,
         "path": path,
     }
+
+
+def protocol_error_body(reason: str) -> tuple[str, bytes]:
+    """(request id, v1 error body) for errors the HTTP server answers before the app sees the request."""
+    request_id = ids.request_id()
+    err = MalformedRequest(f"Malformed request: {reason}"[:300])
+    return request_id, orjson.dumps(v1_error(err.code_for(RESOURCE_UNKNOWN), err.message, request_id))
 
 
 def render_error(

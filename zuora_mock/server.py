@@ -11,7 +11,26 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, get_sockaddr, m
 LISTEN_BACKLOG = 128
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _JsonErrorHandler(WSGIRequestHandler):
+    """Werkzeug's handler whose own protocol errors (bad request line, huge headers) are JSON, never HTML."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        from .api.responses import JSON_CONTENT_TYPE
+        from .envelopes import protocol_error_body
+
+        request_id, body = protocol_error_body(message or self.responses.get(code, ("Error",))[0])
+        self.log_error("code %d, message %s", code, message)
+        self.send_response(code, message)
+        self.send_header("Content-Type", JSON_CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Zuora-Request-Id", request_id)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
+
+class _QuietHandler(_JsonErrorHandler):
     """Werkzeug's handler without a log line per request."""
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -42,7 +61,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def build_server(app: Any, host: str, port: int, *, log_requests: bool = False) -> BaseWSGIServer:
     """Bind a threaded server; raises OSError (never exits) when the address is taken or invalid."""
-    handler = WSGIRequestHandler if log_requests else _QuietHandler
+    handler = _JsonErrorHandler if log_requests else _QuietHandler
     sock = bind_socket(host, port)
     try:
         # Werkzeug duplicates the descriptor; ours is closed right after.

@@ -287,3 +287,30 @@ def test_limits_over_socket():
             window="minute", seconds=reset)}]}
         assert limited.headers["RateLimit-Remaining"] == "0"
         assert cli.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "status_line"),
+    [
+        (b"GARBAGE\r\n\r\n", None),
+        (b"GET / HTTP/9.9\r\n\r\n", None),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 414 "),
+        (b"GET /v1/x HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n", b"HTTP/1.1 431 "),
+    ],
+)
+def test_protocol_errors_are_json_not_html(server, raw, status_line):
+    parts = urlsplit(server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(raw)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.rpartition(b"\r\n\r\n") if status_line else (b"", b"", data)
+    if status_line:
+        assert head.startswith(status_line)
+        assert b"Content-Type: application/json;charset=utf-8" in head
+    envelope = json.loads(body)
+    assert list(envelope) == ["success", "processId", "reasons", "requestId"]
+    assert envelope["reasons"][0]["code"] == 50000090
+    assert envelope["reasons"][0]["message"].startswith("Malformed request: ")
+    assert b"<html" not in data.lower()
