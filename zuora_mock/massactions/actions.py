@@ -102,7 +102,7 @@ def _number(row: Fields, column: str, positive: bool = False) -> Decimal:
 
 
 def _open_period(ledger: Ledger, what: str, day: str) -> None:
-    period = ledger.closed_period(parse_date(day))
+    period = ledger.closed_period(day)
     if period is not None:
         raise RowError(m.ROW_CLOSED_PERIOD.format(what=what, period=period))
 

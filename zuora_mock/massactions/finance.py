@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,8 +38,9 @@ _DATE_FIELDS = {"invoices": ("invoiceDate",), "revenue_schedules": ("revenueSche
                 "payments": ("effectiveDate",)}
 
 
+@lru_cache(maxsize=8192)
 def parse_date(value: str) -> date | None:
-    """A YYYY-MM-DD date, or None when the text is not one."""
+    """A YYYY-MM-DD date, or None when the text is not one (cached: files repeat the same dates)."""
     if not _DATE.match(value):
         return None
     try:
@@ -144,15 +146,23 @@ class Ledger:
                                        _copy(loaded["payment_methods"]), "id")
         self.payments = _unique(path("payments"), "payments", _copy(loaded["payments"]), "id")
         self.payments_by_number = {p["number"]: p for p in self.payments.values()}
+        self._closed_by_day: dict[str, str | None] = {}
         self._next_rs = _next_number(self.revenue_schedules)
         self._next_payment = _next_number(self.payments_by_number)
 
-    def closed_period(self, day: date) -> str | None:
-        """The name of the closed accounting period holding this day, if any."""
+    def closed_period(self, day: str) -> str | None:
+        """The name of the closed accounting period holding this YYYY-MM-DD day, if any."""
+        if day in self._closed_by_day:
+            return self._closed_by_day[day]
+        moment = parse_date(day)
+        found = None
         for start, end, period in self.periods:
-            if start <= day <= end and period["status"] == "Closed":
-                return period["name"]
-        return None
+            if start <= moment <= end and period["status"] == "Closed":
+                found = period["name"]
+                break
+        if len(self._closed_by_day) < 100_000:
+            self._closed_by_day[day] = found
+        return found
 
     def next_revenue_schedule_number(self) -> str:
         number = f"RS-{self._next_rs:08d}"

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import csv
-import io
 import sys
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 from . import messages as m
 from .actions import GROUP_ID, GROUP_ID_LIMIT, RowError
 from .finance import Ledger
-from .results import ERROR_MESSAGE, SUCCESS, build_zip, response_csv_name
-from .upload import Upload
+from .results import ERROR_MESSAGE, SUCCESS, ResultWriter, response_csv_name
+from .upload import Upload, iter_lines
 
 PENDING = "Pending"
 PROCESSING = "Processing"
@@ -24,9 +24,9 @@ ENDED = frozenset((STOPPED, COMPLETED, FAILED))
 ROW_INTERNAL_ERROR = "An internal error occurred while processing this row."
 
 
-def _data_rows(text: str) -> Any:
+def _data_rows(text: str) -> Iterator[list[str]]:
     """The data rows of a CSV text (after the header), skipping rows with no value at all."""
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(iter_lines(text), strict=True)
     next(reader, None)
     return (row for row in reader if any(row))
 
@@ -51,7 +51,7 @@ class Job:
         self.output_size: int | None = None
         self._upload: Upload | None = upload
         self._rows: Any = None
-        self._out: io.StringIO | None = None
+        self._out: ResultWriter | None = None
         self._writer: Any = None
         self._failed_groups: set[str] = set()
 
@@ -75,9 +75,10 @@ class Job:
         self.total = total
         self.status = PROCESSING
         self._rows = _data_rows(upload.text)
-        self._out = io.StringIO()
-        self._writer = csv.writer(self._out, lineterminator=upload.newline)
-        self._writer.writerow([*next(csv.reader(io.StringIO(upload.text))), SUCCESS,
+        # The response CSV is compressed as it is written: memory stays near the size of the input.
+        self._out = ResultWriter(response_csv_name(upload.csv_name, self.key), upload.bom)
+        self._writer = csv.writer(self._out.text, lineterminator=upload.newline)
+        self._writer.writerow([*next(csv.reader(iter_lines(upload.text))), SUCCESS,
                                *self.action.result_columns, ERROR_MESSAGE])
         header = upload.header
         self._width = len(header)
@@ -155,12 +156,7 @@ class Job:
                 if len(values) < self._width:
                     values += [""] * (self._width - len(values))
                 self._writer.writerow([*values, *blanks])
-        upload = self._upload
-        data = self._out.getvalue().encode("utf-8")
-        if upload.bom:
-            data = b"\xef\xbb\xbf" + data
-        name = response_csv_name(upload.csv_name, self.key)
-        archive = build_zip(name, data)
+        name, archive = self._out.name, self._out.close()
         self.output_size = len(archive)
         self._end(STOPPED if stopping else COMPLETED, now)
         return name, archive

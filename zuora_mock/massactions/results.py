@@ -16,6 +16,25 @@ def response_csv_name(csv_name: str, bulk_key: str) -> str:
     return csv_name or f"{bulk_key}.csv"
 
 
+class ResultWriter:
+    """The response CSV streamed into a deflated zip entry as rows are written."""
+
+    def __init__(self, name: str, bom: bool) -> None:
+        self.name = name
+        self._buffer = io.BytesIO()
+        self._archive = zipfile.ZipFile(self._buffer, "w", compression=zipfile.ZIP_DEFLATED)
+        self._entry = self._archive.open(name, "w")
+        self.text = io.TextIOWrapper(self._entry, encoding="utf-8", newline="")
+        if bom:
+            self.text.write("\ufeff")
+
+    def close(self) -> bytes:
+        """Finish the zip and return its bytes."""
+        self.text.close()
+        self._archive.close()
+        return self._buffer.getvalue()
+
+
 def build_zip(csv_name: str, csv_bytes: bytes) -> bytes:
     """Zip one CSV file (deflated), as the response file of a mass action."""
     buffer = io.BytesIO()

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import InvalidValue, MissingField
@@ -28,6 +29,18 @@ class Upload:
     header: list[str]
     newline: str
     bom: bool
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of a text, without copying it whole (io.StringIO would hold up to 4 bytes per character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 def _extension(name: str) -> str:
@@ -70,7 +83,7 @@ def _decode(raw: bytes) -> tuple[str, bool]:
 def read_header(text: str) -> list[str]:
     """The header row, parsed as the job will parse the file."""
     try:
-        header = next(csv.reader(io.StringIO(text), strict=True), None)
+        header = next(csv.reader(iter_lines(text), strict=True), None)
     except csv.Error as exc:
         raise InvalidValue(m.MSG_CSV_HEADER_MALFORMED.format(detail=str(exc)[:200])) from None
     if not header or not any(cell.strip() for cell in header):
