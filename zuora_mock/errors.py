@@ -28,7 +28,7 @@ MSG_IDEMPOTENCY_IN_PROGRESS = (
     "A request with the same Idempotency-Key is still in progress. Retry later with the same key."
 )
 MSG_IDEMPOTENCY_MISMATCH = (
-    "The Idempotency-Key was already used with a different HTTP method or URL ({method} {url})."
+    "The Idempotency-Key was already used with a different HTTP method, URL or entity ({method} {url})."
 )
 MSG_ENTITY_REQUIRED = "Zuora-Entity-Ids is required because the token is valid for more than one entity."
 MSG_ENTITY_INVALID = "The entity '{entity}' in Zuora-Entity-Ids is not valid or not accessible."
