@@ -11,6 +11,9 @@ from typing import NoReturn
 
 from . import __version__
 
+# How soon serve_forever() notices a shutdown request after SIGTERM or Ctrl-C.
+SHUTDOWN_POLL_SECONDS = 0.1
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse whose errors are one line, as every start-up error of the CLI is."""
@@ -90,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     print(f"zuora-mock {__version__} listening on {base_url(server)}", flush=True)
     try:
-        server.serve_forever()
+        server.serve_forever(poll_interval=SHUTDOWN_POLL_SECONDS)
     finally:
         server.server_close()
         app.extensions["zuora_mock"].close()
