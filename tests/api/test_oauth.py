@@ -7,7 +7,16 @@ import uuid
 
 import pytest
 
-from tests.conftest import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENTITY, MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES
+from tests.api.probe import install_probe
+from tests.conftest import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_ENTITY,
+    MULTI_CLIENT_ID,
+    MULTI_CLIENT_SECRET,
+    MULTI_ENTITIES,
+)
+from zuora_mock.api.oauth import MSG_OAUTH_CONTENT_TYPE
 from zuora_mock.domain.tenants import (
     MSG_OAUTH_CLIENT,
     MSG_OAUTH_CREDENTIALS,
@@ -16,8 +25,6 @@ from zuora_mock.domain.tenants import (
     MSG_OAUTH_MISSING,
     MSG_OAUTH_SECRET_LENGTH,
 )
-from tests.api.probe import install_probe
-from zuora_mock.api.oauth import MSG_OAUTH_CONTENT_TYPE
 from zuora_mock.errors import MSG_AUTHENTICATION, MSG_METHOD_NOT_ALLOWED
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
