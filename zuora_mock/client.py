@@ -5,11 +5,11 @@ reads responses through it cannot pass because of a bug the server and the test 
 
 - OAuth client credentials: the token is fetched lazily, refreshed shortly before it expires, and a request
   answered 401 is retried once with a fresh token.
-- Zuora's headers: ``Zuora-Track-Id``, ``Idempotency-Key`` (POST/PATCH), ``Zuora-Entity-Ids``, ``Zuora-Org-Ids``,
-  ``Zuora-Version``; ``Accept-Encoding: gzip`` with transparent decoding; optional gzip request bodies.
-- One error type, :class:`ZuoraAPIError`, built from any of Zuora's error bodies (v1 ``reasons``, custom objects
-  ``{code, message, details}``, gateway ``{message}``, OAuth ``{status, error, message, path}``); raised on every
-  non-2xx response and on 200 bodies that say ``"success": false``.
+- Zuora's headers: ``Zuora-Track-Id``, ``Idempotency-Key`` (POST/PATCH), ``Zuora-Entity-Ids``,
+  ``Zuora-Org-Ids``, ``Zuora-Version``; ``Accept-Encoding: gzip`` decoded transparently; optional gzip bodies.
+- One error type, :class:`ZuoraAPIError`, built from any of Zuora's error bodies (v1 ``reasons``, custom
+  objects ``{code, message, details}``, gateway ``{message}``, OAuth ``{status, error, message, path}``);
+  raised on every non-2xx response and on 200 bodies that say ``"success": false``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -42,8 +42,11 @@ class ZuoraAPIError(Exception):
         self.headers = httpx.Headers(headers or {})
         self.code, self.message, self.details = _describe(body)
         self.request_id = self.headers.get("Zuora-Request-Id")
-        super().__init__(f"HTTP {status}: {self.code} {self.message}" if self.code is not None
-                         else f"HTTP {status}: {self.message}")
+        super().__init__(
+            f"HTTP {status}: {self.code} {self.message}"
+            if self.code is not None
+            else f"HTTP {status}: {self.message}"
+        )
 
     @property
     def category(self) -> int | None:
@@ -67,7 +70,11 @@ def _describe(body: Any) -> tuple[int | None, str, list[Any]]:
     if isinstance(inner, dict) and "code" in inner:
         return _describe(inner)
     details = body.get("details")
-    return _int_or_none(body.get("code")), str(body.get("message", "")), details if isinstance(details, list) else []
+    return (
+        _int_or_none(body.get("code")),
+        str(body.get("message", "")),
+        details if isinstance(details, list) else [],
+    )
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -92,8 +99,14 @@ class ClientCredentialsAuth(httpx.Auth):
 
     requires_response_body = True
 
-    def __init__(self, client_id: str, client_secret: str, *, entity_id: str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        entity_id: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.entity_id = entity_id
@@ -105,7 +118,11 @@ class ClientCredentialsAuth(httpx.Auth):
         self._lock = threading.Lock()
 
     def token_request(self, base: httpx.URL) -> httpx.Request:
-        form = {"client_id": self.client_id, "client_secret": self.client_secret, "grant_type": "client_credentials"}
+        form = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "grant_type": "client_credentials",
+        }
         headers = {"Accept": "application/json"}
         if self.entity_id:
             headers["Zuora-Entity-Ids"] = self.entity_id
@@ -141,32 +158,54 @@ class ClientCredentialsAuth(httpx.Auth):
 
 
 class ZuoraClient:
-    """The emulated Zuora operations over HTTP; pass ``transport`` (or use :meth:`for_app`) to skip the socket."""
+    """The emulated Zuora operations over HTTP; ``transport`` (or :meth:`for_app`) skips the socket."""
 
-    def __init__(self, base_url: str, client_id: str, client_secret: str, *, entity_id: str | None = None,
-                 org_ids: str | None = None, track_id: str | None = None, zuora_version: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, compress_requests: bool = False,
-                 transport: httpx.BaseTransport | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        entity_id: str | None = None,
+        org_ids: str | None = None,
+        track_id: str | None = None,
+        zuora_version: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        compress_requests: bool = False,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.auth = ClientCredentialsAuth(client_id, client_secret, entity_id=entity_id, clock=clock)
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
-        for name, value in (("Zuora-Entity-Ids", entity_id), ("Zuora-Org-Ids", org_ids),
-                            ("Zuora-Track-Id", track_id), ("Zuora-Version", zuora_version)):
+        for name, value in (
+            ("Zuora-Entity-Ids", entity_id),
+            ("Zuora-Org-Ids", org_ids),
+            ("Zuora-Track-Id", track_id),
+            ("Zuora-Version", zuora_version),
+        ):
             if value is not None:
                 headers[name] = value
         self.compress_requests = compress_requests
         self.last_response: httpx.Response | None = None
-        self.http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout,
-                                 transport=transport, follow_redirects=False)
+        self.http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
 
     @classmethod
     def for_app(cls, app: Any, client_id: str, client_secret: str, **kwargs: Any) -> ZuoraClient:
         """A client that calls a WSGI app in-process (no socket)."""
-        return cls(INPROCESS_BASE_URL, client_id, client_secret, transport=httpx.WSGITransport(app=app), **kwargs)
+        return cls(
+            INPROCESS_BASE_URL, client_id, client_secret, transport=httpx.WSGITransport(app=app), **kwargs
+        )
 
     def close(self) -> None:
         self.http.close()
 
-    def __enter__(self) -> ZuoraClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -174,10 +213,20 @@ class ZuoraClient:
 
     # -- transport -------------------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, *, json_body: Any = None, params: Any = None,
-                data: Mapping[str, str] | None = None, files: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None, idempotency_key: str | None = None,
-                authenticate: bool = True, check: bool = True) -> httpx.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: Any = None,
+        data: Mapping[str, str] | None = None,
+        files: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+        authenticate: bool = True,
+        check: bool = True,
+    ) -> httpx.Response:
         """Send one request; with ``check`` raise ZuoraAPIError on errors, else return any response."""
         sent = dict(headers or {})
         if idempotency_key is not None:
@@ -191,8 +240,16 @@ class ZuoraClient:
             if self.compress_requests:
                 content = gzip.compress(content)
                 sent["Content-Encoding"] = "gzip"
-        response = self.http.request(method, path, content=content, params=params, data=data, files=files,
-                                     headers=sent, auth=self.auth if authenticate else None)
+        response = self.http.request(
+            method,
+            path,
+            content=content,
+            params=params,
+            data=data,
+            files=files,
+            headers=sent,
+            auth=self.auth if authenticate else None,
+        )
         self.last_response = response
         if check:
             raise_for_zuora(response)
@@ -213,16 +270,28 @@ class ZuoraClient:
 
     # -- mass actions (/v1/bulk) -----------------------------------------------------------------------------
 
-    def create_mass_action(self, action_type: str, file: bytes, *, filename: str = "upload.csv",
-                           checksum: str | None = None, idempotency_key: str | None = None,
-                           params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def create_mass_action(
+        self,
+        action_type: str,
+        file: bytes,
+        *,
+        filename: str = "upload.csv",
+        checksum: str | None = None,
+        idempotency_key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """POST /v1/bulk: upload a CSV (or zip) and return ``{"success": true, "bulkKey": ...}``."""
         fields: dict[str, Any] = dict(params) if params is not None else {"actionType": action_type}
         if checksum is not None:
             fields["checksum"] = checksum
         content_type = "application/zip" if filename.endswith(".zip") else "text/csv"
-        return self.call("POST", "/v1/bulk", data={"params": json.dumps(fields)},
-                         files={"file": (filename, file, content_type)}, idempotency_key=idempotency_key)
+        return self.call(
+            "POST",
+            "/v1/bulk",
+            data={"params": json.dumps(fields)},
+            files={"file": (filename, file, content_type)},
+            idempotency_key=idempotency_key,
+        )
 
     def get_mass_action(self, bulk_key: str) -> dict[str, Any]:
         return self.call("GET", f"/v1/bulk/{bulk_key}")
@@ -230,8 +299,14 @@ class ZuoraClient:
     def stop_mass_action(self, bulk_key: str) -> dict[str, Any]:
         return self.call("PUT", f"/v1/bulk/{bulk_key}/stop")
 
-    def wait_for_mass_action(self, bulk_key: str, *, timeout: float = 60.0, interval: float = 0.05,
-                             statuses: Iterable[str] = TERMINAL_BULK_STATUSES) -> dict[str, Any]:
+    def wait_for_mass_action(
+        self,
+        bulk_key: str,
+        *,
+        timeout: float = 60.0,
+        interval: float = 0.05,
+        statuses: Iterable[str] = TERMINAL_BULK_STATUSES,
+    ) -> dict[str, Any]:
         """Poll until the mass action reaches one of ``statuses``; TimeoutError otherwise."""
         wanted = set(statuses)
         deadline = time.monotonic() + timeout
@@ -251,7 +326,9 @@ class ZuoraClient:
     # -- custom object definitions ---------------------------------------------------------------------------
 
     def create_definitions(self, definitions: Mapping[str, Any], **kwargs: Any) -> Any:
-        return self.call("POST", "/objects/definitions/default", json_body={"definitions": definitions}, **kwargs)
+        return self.call(
+            "POST", "/objects/definitions/default", json_body={"definitions": definitions}, **kwargs
+        )
 
     def list_definitions(self, *, select: str | None = None) -> dict[str, Any]:
         return self.call("GET", "/objects/definitions/default", params={"select": select} if select else None)
@@ -264,16 +341,29 @@ class ZuoraClient:
 
     # -- custom object records -------------------------------------------------------------------------------
 
-    def create_records(self, object_name: str, records: list[Mapping[str, Any]], *,
-                       allow_partial_success: bool | None = None, **kwargs: Any) -> dict[str, Any]:
+    def create_records(
+        self,
+        object_name: str,
+        records: list[Mapping[str, Any]],
+        *,
+        allow_partial_success: bool | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {}
         if allow_partial_success is not None:
             body["allowPartialSuccess"] = allow_partial_success
         body["records"] = records
         return self.call("POST", f"/objects/records/default/{object_name}", json_body=body, **kwargs)
 
-    def list_records(self, object_name: str, *, page_size: int | None = None, cursor: str | None = None,
-                     ids: Iterable[str] | None = None, q: str | None = None) -> dict[str, Any]:
+    def list_records(
+        self,
+        object_name: str,
+        *,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        ids: Iterable[str] | None = None,
+        q: str | None = None,
+    ) -> dict[str, Any]:
         params: list[tuple[str, str]] = [("ids", i) for i in ids or ()]
         for name, value in (("q", q), ("pageSize", page_size), ("cursor", cursor)):
             if value is not None:
@@ -283,40 +373,59 @@ class ZuoraClient:
     def get_record(self, object_name: str, record_id: str) -> dict[str, Any]:
         return self.call("GET", f"/objects/records/default/{object_name}/{record_id}")
 
-    def update_record(self, object_name: str, record_id: str, fields: Mapping[str, Any], *,
-                      if_match: str | None = None) -> dict[str, Any]:
+    def update_record(
+        self, object_name: str, record_id: str, fields: Mapping[str, Any], *, if_match: str | None = None
+    ) -> dict[str, Any]:
         headers = {"If-Match": if_match} if if_match is not None else None
-        return self.call("PUT", f"/objects/records/default/{object_name}/{record_id}",
-                         json_body=dict(fields), headers=headers)
+        return self.call(
+            "PUT",
+            f"/objects/records/default/{object_name}/{record_id}",
+            json_body=dict(fields),
+            headers=headers,
+        )
 
     def patch_record(self, object_name: str, record_id: str, fields: Mapping[str, Any], **kwargs: Any) -> Any:
-        return self.call("PATCH", f"/objects/records/default/{object_name}/{record_id}", json_body=dict(fields),
-                         **kwargs)
+        return self.call(
+            "PATCH", f"/objects/records/default/{object_name}/{record_id}", json_body=dict(fields), **kwargs
+        )
 
     def delete_record(self, object_name: str, record_id: str) -> Any:
         return self.call("DELETE", f"/objects/records/default/{object_name}/{record_id}")
 
     # -- batch -----------------------------------------------------------------------------------------------
 
-    def batch_update(self, object_name: str, records: Mapping[str, Mapping[str, Any]], *,
-                     allow_partial_success: bool | None = None, **kwargs: Any) -> dict[str, Any]:
-        """POST /objects/batch/default/{object} with type update; 200 bodies (``{}`` or ``{"error"}``) returned."""
+    def batch_update(
+        self,
+        object_name: str,
+        records: Mapping[str, Mapping[str, Any]],
+        *,
+        allow_partial_success: bool | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Batch update; 200 bodies (``{}`` or a partial ``{"error": ...}``) are returned, not raised."""
         action: dict[str, Any] = {"type": "update"}
         if allow_partial_success is not None:
             action["allowPartialSuccess"] = allow_partial_success
         action["records"] = {key: dict(value) for key, value in records.items()}
-        return self.call("POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs)
+        return self.call(
+            "POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs
+        )
 
     def batch_delete(self, object_name: str, ids: Iterable[str], **kwargs: Any) -> dict[str, Any]:
         action = {"type": "delete", "ids": list(ids)}
-        return self.call("POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs)
+        return self.call(
+            "POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs
+        )
 
 
 def raise_for_zuora(response: httpx.Response) -> None:
     """Raise ZuoraAPIError for a non-2xx response or a 2xx body with ``"success": false``."""
     if not 200 <= response.status_code < 300:
         raise ZuoraAPIError.from_response(response)
-    if response.headers.get("Content-Type", "").startswith("application/json") and response.content[:1] == b"{":
+    if (
+        response.headers.get("Content-Type", "").startswith("application/json")
+        and response.content[:1] == b"{"
+    ):
         body = _body(response)
         if isinstance(body, dict) and body.get("success") is False:
             raise ZuoraAPIError(response.status_code, body, response.headers)

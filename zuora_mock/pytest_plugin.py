@@ -1,11 +1,11 @@
 """pytest fixtures that run the emulator for a user's own test suite, as moto's fixtures do for AWS.
 
-Registered through the ``pytest11`` entry point, so installing zuora-mock is enough. Nothing is autouse and every
-name starts with ``zuora_mock_``; Flask and the emulator are imported only when a fixture is first used.
+Registered through the ``pytest11`` entry point, so installing zuora-mock is enough. Nothing is autouse and
+every name starts with ``zuora_mock_``; Flask and the emulator are imported only when a fixture is first used.
 
 - ``zuora_mock_config``: settings overrides for the emulator (override it in your conftest.py).
-- ``zuora_mock_server``: a real threaded server on 127.0.0.1 and a free port (``.url``, ``.reset()``, ``.app``);
-  session-scoped by default, or per module with the ini option ``zuora_mock_scope = module``.
+- ``zuora_mock_server``: a real threaded server on 127.0.0.1 and a free port (``.url``, ``.reset()``,
+  ``.app``); session-scoped by default, or per module with the ini option ``zuora_mock_scope = module``.
 - ``zuora_mock_credentials``: the OAuth client of the first fixture tenant and the server URL.
 - ``zuora_mock_reset``: resets every tenant to the fixture state before the test that requests it.
 - ``zuora_mock_client``: a ready ``zuora_mock.client.ZuoraClient`` for the server, closed after the test.
@@ -108,8 +108,11 @@ def zuora_mock_reset(zuora_mock_server: RunningEmulator) -> RunningEmulator:
 def zuora_mock_client(zuora_mock_credentials: Credentials) -> Iterator[ZuoraClient]:
     from .client import ZuoraClient
 
-    client = ZuoraClient(zuora_mock_credentials.base_url, zuora_mock_credentials.client_id,
-                         zuora_mock_credentials.client_secret)
+    client = ZuoraClient(
+        zuora_mock_credentials.base_url,
+        zuora_mock_credentials.client_id,
+        zuora_mock_credentials.client_secret,
+    )
     try:
         yield client
     finally:

@@ -1,17 +1,18 @@
-"""The contract suite: the same tests against the emulator in-process, as a running server, or a real Zuora tenant.
+"""The contract suite: the same tests against the emulator in-process, as a running server, or a real tenant.
 
 Targets (``--target`` or ``$ZUORA_CONTRACT_TARGET``; comma-separated for several):
 - ``inprocess``: the app through ``httpx.WSGITransport``, no socket;
 - ``server``: a running emulator at ``--server-url`` / ``$ZUORA_MOCK_URL``, or the ``zuora-mock`` CLI started
-  on a free port for the session (a fresh client id, hence a fresh tenant, unless ``$ZUORA_CONTRACT_CLIENT_ID``
-  and ``$ZUORA_CONTRACT_CLIENT_SECRET`` name one, as a server run with ``--strict-clients`` needs);
-- ``tenant``: a real tenant from ``ZUORA_BASE_URL``, ``ZUORA_CLIENT_ID``, ``ZUORA_CLIENT_SECRET`` (skipped with
-  the reason when they are absent).
+  on a free port for the session (a fresh client id, hence a fresh tenant, unless
+  ``$ZUORA_CONTRACT_CLIENT_ID`` and ``$ZUORA_CONTRACT_CLIENT_SECRET`` name one, for ``--strict-clients``);
+- ``tenant``: a real tenant from ``ZUORA_BASE_URL``, ``ZUORA_CLIENT_ID``, ``ZUORA_CLIENT_SECRET`` (skipped
+  with the reason when they are absent).
 Without a choice, every test runs against ``inprocess`` and ``server``.
 
-Every test carries exactly one of the markers ``verified``, ``emulator_only``, ``unverified``; collection fails
-otherwise. ``emulator_only`` tests are skipped against a real tenant. Tests create what they use (uniquely named
-definitions and their records) and remove it afterwards, so a tenant run only touches objects it created.
+Every test carries exactly one of the markers ``verified``, ``emulator_only``, ``unverified``; collection
+fails otherwise. ``emulator_only`` tests are skipped against a real tenant. Tests create what they use
+(uniquely named definitions and their records) and remove it afterwards, so a tenant run only touches
+objects it created.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ CLIENT_SECRET_ENV = "ZUORA_CONTRACT_CLIENT_SECRET"
 TENANT_ENV = ("ZUORA_BASE_URL", "ZUORA_CLIENT_ID", "ZUORA_CLIENT_SECRET")
 CONTRACT_DIR = Path(__file__).parent
 CLI_START_TIMEOUT = 30.0
-MSG_NO_TENANT = "tenant target needs ZUORA_BASE_URL, ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET (missing: {missing})"
+MSG_NO_TENANT = (
+    "tenant target needs ZUORA_BASE_URL, ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET (missing: {missing})"
+)
 MSG_EMULATOR_ONLY = "emulator_only: the expectation applies to the emulator, not to a real tenant"
 
 # The fields of every definition the suite creates (a Vehicle, like Zuora's own examples).
@@ -53,7 +56,8 @@ VEHICLE_PROPERTIES: dict[str, Any] = {
 }
 
 
-# -- collection --------------------------------------------------------------------------------------------------
+# -- collection ----------------------------------------------------------------------------------------------
+
 
 def fidelity_problems(items: list[pytest.Item], root: Path) -> list[str]:
     """Tests under `root` that carry zero or several fidelity markers."""
@@ -64,18 +68,24 @@ def fidelity_problems(items: list[pytest.Item], root: Path) -> list[str]:
         names = sorted({mark.name for mark in item.iter_markers() if mark.name in FIDELITY_MARKERS})
         if len(names) != 1:
             found = ", ".join(names) or "none"
-            problems.append(f"{item.nodeid}: needs exactly one of {', '.join(FIDELITY_MARKERS)} (found: {found})")
+            problems.append(
+                f"{item.nodeid}: needs exactly one of {', '.join(FIDELITY_MARKERS)} (found: {found})"
+            )
     return problems
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     problems = fidelity_problems(items, CONTRACT_DIR)
     if problems:
-        raise pytest.UsageError("contract tests without exactly one fidelity marker:\n  " + "\n  ".join(problems))
+        raise pytest.UsageError(
+            "contract tests without exactly one fidelity marker:\n  " + "\n  ".join(problems)
+        )
 
 
 def selected_targets(config: pytest.Config) -> list[str]:
-    raw = config.getoption("--target", default=None) or os.environ.get(TARGET_ENV) or ",".join(DEFAULT_TARGETS)
+    raw = (
+        config.getoption("--target", default=None) or os.environ.get(TARGET_ENV) or ",".join(DEFAULT_TARGETS)
+    )
     names = [name.strip() for name in raw.split(",") if name.strip()]
     unknown = [name for name in names if name not in TARGETS]
     if unknown or not names:
@@ -88,7 +98,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("target", selected_targets(metafunc.config), indirect=True, scope="session")
 
 
-# -- targets -----------------------------------------------------------------------------------------------------
+# -- targets -------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Target:
@@ -106,8 +117,13 @@ class Target:
         return self.name != "tenant"
 
     def client(self, **kwargs: Any) -> ZuoraClient:
-        return ZuoraClient(self.base_url, self.client_id, kwargs.pop("client_secret", self.client_secret),
-                           transport=self.transport, **kwargs)
+        return ZuoraClient(
+            self.base_url,
+            self.client_id,
+            kwargs.pop("client_secret", self.client_secret),
+            transport=self.transport,
+            **kwargs,
+        )
 
     def raw(self) -> httpx.Client:
         """A plain HTTP client (no auth, no error handling) for wire-level assertions."""
@@ -124,15 +140,26 @@ def _inprocess() -> Target:
 
     app = create_app({}, environ={})
     client_id, secret = _fresh_client()
-    return Target("inprocess", INPROCESS_BASE_URL, client_id, secret, httpx.WSGITransport(app=app),
-                  stop=app.extensions["zuora_mock"].close)
+    return Target(
+        "inprocess",
+        INPROCESS_BASE_URL,
+        client_id,
+        secret,
+        httpx.WSGITransport(app=app),
+        stop=app.extensions["zuora_mock"].close,
+    )
 
 
 def _start_cli() -> tuple[str, Callable[[], None]]:
     """Start `zuora-mock --port 0` and read the URL it prints; the returned function stops it."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("ZUORA_MOCK_")}
-    proc = subprocess.Popen([sys.executable, "-m", "zuora_mock", "--host", "127.0.0.1", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zuora_mock", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
     def stop() -> None:
         if proc.poll() is None:
@@ -147,7 +174,9 @@ def _start_cli() -> tuple[str, Callable[[], None]]:
                 stream.close()
 
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(proc.stdout.readline() if proc.stdout else ""), daemon=True).start()
+    threading.Thread(
+        target=lambda: lines.put(proc.stdout.readline() if proc.stdout else ""), daemon=True
+    ).start()
     try:
         line = lines.get(timeout=CLI_START_TIMEOUT)
     except queue.Empty:
@@ -162,7 +191,7 @@ def _start_cli() -> tuple[str, Callable[[], None]]:
 
 def _server(config: pytest.Config) -> Target:
     url = config.getoption("--server-url", default=None) or os.environ.get(SERVER_URL_ENV)
-    stop: Callable[[], None] = lambda: None  # noqa: E731
+    stop: Callable[[], None] = lambda: None
     if not url:
         url, stop = _start_cli()
     client_id, secret = _fresh_client()
@@ -183,7 +212,9 @@ def _tenant() -> Target:
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     name = request.param
-    built = _inprocess() if name == "inprocess" else _server(request.config) if name == "server" else _tenant()
+    built = (
+        _inprocess() if name == "inprocess" else _server(request.config) if name == "server" else _tenant()
+    )
     try:
         yield built
     finally:
@@ -228,7 +259,8 @@ def unique_name(prefix: str = "ContractVehicle") -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
 
 
-# -- factories that clean up after themselves ----------------------------------------------------------------------
+# -- factories that clean up after themselves ----------------------------------------------------------------
+
 
 def purge_definition(api: ZuoraClient, name: str) -> None:
     """Delete every record of a definition this suite created, then the definition; missing ones are fine."""

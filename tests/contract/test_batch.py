@@ -65,8 +65,11 @@ def test_one_bad_record_fails_the_whole_update(api: ZuoraClient, vehicle: str, t
 @pytest.mark.unverified
 def test_partial_success_updates_the_good_records(api: ZuoraClient, vehicle: str, two: tuple) -> None:
     a, b = two
-    body = api.batch_update(vehicle, {a["Id"]: {"DeviceId__c": "A"}, b["Id"]: {"Mileage__c": "not a number"}},
-                            allow_partial_success=True)
+    body = api.batch_update(
+        vehicle,
+        {a["Id"]: {"DeviceId__c": "A"}, b["Id"]: {"Mileage__c": "not a number"}},
+        allow_partial_success=True,
+    )
     assert list(body) == ["error"]
     error = body["error"]
     assert isinstance(error["code"], int) and isinstance(error["message"], str)
@@ -77,8 +80,9 @@ def test_partial_success_updates_the_good_records(api: ZuoraClient, vehicle: str
 
 @pytest.mark.unverified
 @pytest.mark.parametrize("allow_partial_success", [None, True])
-def test_empty_string_is_a_record_error(api: ZuoraClient, vehicle: str, two: tuple,
-                                        allow_partial_success: bool | None) -> None:
+def test_empty_string_is_a_record_error(
+    api: ZuoraClient, vehicle: str, two: tuple, allow_partial_success: bool | None
+) -> None:
     a, _ = two
     update = {a["Id"]: {"DeviceId__c": ""}}
     if allow_partial_success:
@@ -94,10 +98,13 @@ def test_empty_string_is_a_record_error(api: ZuoraClient, vehicle: str, two: tup
 
 @pytest.mark.unverified
 @pytest.mark.parametrize("bad_key", ["not-a-36-character-id", str(uuid.uuid4())])
-def test_unknown_or_malformed_id_is_a_record_error(api: ZuoraClient, vehicle: str, two: tuple, bad_key: str) -> None:
+def test_unknown_or_malformed_id_is_a_record_error(
+    api: ZuoraClient, vehicle: str, two: tuple, bad_key: str
+) -> None:
     a, _ = two
-    body = api.batch_update(vehicle, {a["Id"]: {"DeviceId__c": "A"}, bad_key: {"DeviceId__c": "X"}},
-                            allow_partial_success=True)
+    body = api.batch_update(
+        vehicle, {a["Id"]: {"DeviceId__c": "A"}, bad_key: {"DeviceId__c": "X"}}, allow_partial_success=True
+    )
     assert len(body["error"]["details"]) == 1
     assert fields(api, vehicle, a)[0] == "A"
 
@@ -113,8 +120,9 @@ def test_unknown_field_is_a_record_error(api: ZuoraClient, vehicle: str, two: tu
 
 @pytest.mark.unverified
 @pytest.mark.parametrize("allow_partial_success", [None, True])
-def test_delete_removes_the_records(api: ZuoraClient, vehicle: str, two: tuple,
-                                    allow_partial_success: bool | None) -> None:
+def test_delete_removes_the_records(
+    api: ZuoraClient, vehicle: str, two: tuple, allow_partial_success: bool | None
+) -> None:
     a, b = two
     body: dict[str, Any] = {"action": {"type": "delete", "ids": [a["Id"], b["Id"]]}}
     if allow_partial_success:
@@ -128,7 +136,9 @@ def test_delete_removes_the_records(api: ZuoraClient, vehicle: str, two: tuple,
 
 @pytest.mark.unverified
 @pytest.mark.parametrize("action_type", ["update", "delete"])
-def test_more_than_1000_entries_is_refused(api: ZuoraClient, vehicle: str, two: tuple, action_type: str) -> None:
+def test_more_than_1000_entries_is_refused(
+    api: ZuoraClient, vehicle: str, two: tuple, action_type: str
+) -> None:
     a, _ = two
     ids = [a["Id"]] + [str(uuid.uuid4()) for _ in range(1000)]
     with pytest.raises(ZuoraAPIError) as info:
@@ -141,11 +151,14 @@ def test_more_than_1000_entries_is_refused(api: ZuoraClient, vehicle: str, two: 
 
 
 @pytest.mark.unverified
-@pytest.mark.parametrize("body", [
-    {},
-    {"action": {"type": "upsert", "records": {}}},
-    {"action": {"records": {}}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"action": {"type": "upsert", "records": {}}},
+        {"action": {"records": {}}},
+    ],
+)
 def test_malformed_actions_are_400(api: ZuoraClient, vehicle: str, body: dict[str, Any]) -> None:
     with pytest.raises(ZuoraAPIError) as info:
         api.call("POST", f"/objects/batch/default/{vehicle}", json_body=body)
@@ -162,7 +175,9 @@ def test_unknown_object_is_an_error_with_code_and_message(api: ZuoraClient) -> N
 
 
 @pytest.mark.unverified
-def test_repeated_idempotency_key_replays_without_reapplying(api: ZuoraClient, vehicle: str, two: tuple) -> None:
+def test_repeated_idempotency_key_replays_without_reapplying(
+    api: ZuoraClient, vehicle: str, two: tuple
+) -> None:
     a, _ = two
     key = f"contract-{uuid.uuid4().hex}"
     assert api.batch_update(vehicle, {a["Id"]: {"DeviceId__c": "A1"}}, idempotency_key=key) == {}
@@ -177,7 +192,9 @@ def test_repeated_idempotency_key_replays_without_reapplying(api: ZuoraClient, v
 
 
 @pytest.mark.unverified
-def test_batch_of_1000_updates_is_all_or_nothing(api: ZuoraClient, vehicle: str, make_records: MakeRecords) -> None:
+def test_batch_of_1000_updates_is_all_or_nothing(
+    api: ZuoraClient, vehicle: str, make_records: MakeRecords
+) -> None:
     records = make_records(vehicle, [{"DeviceId__c": f"D{i}"} for i in range(1000)])
     update = {r["Id"]: {"DeviceId__c": f"E{i}"} for i, r in enumerate(records)}
     update[records[500]["Id"]] = {"DeviceId__c": ""}

@@ -1,6 +1,6 @@
-"""Mass actions: POST /v1/bulk, GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop (zuora-api.md sections 3-5; cases 9-36).
+"""Mass actions: POST /v1/bulk, GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop (zuora-api.md sections 3-5).
 
-The uploads name revenue schedules that do not exist, so against a real tenant every row fails and nothing changes.
+The uploads name revenue schedules that do not exist: against a real tenant every row fails, nothing changes.
 """
 
 from __future__ import annotations
@@ -138,16 +138,20 @@ def test_unknown_bulk_key_is_not_found(api: ZuoraClient) -> None:
 
 
 @pytest.mark.unverified
-@pytest.mark.parametrize(("params", "file", "filename", "category"), [
-    ({"actionType": "deleteRevenueSchedule"}, schedules_csv(1), "rs.csv", 20),
-    ({"actionType": "NoSuchAction"}, schedules_csv(1), "rs.csv", 20),
-    ({}, schedules_csv(1), "rs.csv", 22),
-    ({"actionType": ACTION, "checksum": "0" * 32}, schedules_csv(1), "rs.csv", 20),
-    ({"actionType": ACTION, "checksum": "abc"}, schedules_csv(1), "rs.csv", 20),
-    ({"actionType": ACTION}, b"not a csv", "rs.txt", 20),
-])
-def test_invalid_uploads_are_v1_errors(api: ZuoraClient, params: dict, file: bytes, filename: str,
-                                       category: int) -> None:
+@pytest.mark.parametrize(
+    ("params", "file", "filename", "category"),
+    [
+        ({"actionType": "deleteRevenueSchedule"}, schedules_csv(1), "rs.csv", 20),
+        ({"actionType": "NoSuchAction"}, schedules_csv(1), "rs.csv", 20),
+        ({}, schedules_csv(1), "rs.csv", 22),
+        ({"actionType": ACTION, "checksum": "0" * 32}, schedules_csv(1), "rs.csv", 20),
+        ({"actionType": ACTION, "checksum": "abc"}, schedules_csv(1), "rs.csv", 20),
+        ({"actionType": ACTION}, b"not a csv", "rs.txt", 20),
+    ],
+)
+def test_invalid_uploads_are_v1_errors(
+    api: ZuoraClient, params: dict, file: bytes, filename: str, category: int
+) -> None:
     with pytest.raises(ZuoraAPIError) as info:
         api.create_mass_action(ACTION, file, filename=filename, params=params)
     body = info.value.body
@@ -159,15 +163,21 @@ def test_invalid_uploads_are_v1_errors(api: ZuoraClient, params: dict, file: byt
 @pytest.mark.unverified
 def test_missing_file_part_is_a_missing_field(api: ZuoraClient) -> None:
     with pytest.raises(ZuoraAPIError) as info:
-        api.call("POST", "/v1/bulk", data={"params": '{"actionType": "DeleteRevenueSchedule"}'},
-                 files={"other": ("x.txt", b"x", "text/plain")})
+        api.call(
+            "POST",
+            "/v1/bulk",
+            data={"params": '{"actionType": "DeleteRevenueSchedule"}'},
+            files={"other": ("x.txt", b"x", "text/plain")},
+        )
     assert info.value.category == 22
 
 
 @pytest.mark.unverified
 def test_params_that_are_not_json_are_refused(api: ZuoraClient) -> None:
     with pytest.raises(ZuoraAPIError) as info:
-        api.call("POST", "/v1/bulk", data={"params": "not-json"}, files={"file": ("rs.csv", schedules_csv(1))})
+        api.call(
+            "POST", "/v1/bulk", data={"params": "not-json"}, files={"file": ("rs.csv", schedules_csv(1))}
+        )
     assert info.value.category in (20, 90)
 
 
@@ -195,8 +205,14 @@ def test_v1_responses_carry_rate_and_concurrency_headers(raw: httpx.Client, bear
     response = raw.get(f"/v1/bulk/{'f' * 32}", headers={**bearer, "Zuora-Track-Id": "contract-1"})
     assert UUID_RE.match(response.headers["Zuora-Request-Id"])
     assert response.headers["Zuora-Track-Id"] == "contract-1"
-    for header in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Concurrency-Limit-Type",
-                   "Concurrency-Limit-Limit", "Concurrency-Limit-Remaining"):
+    for header in (
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "Concurrency-Limit-Type",
+        "Concurrency-Limit-Limit",
+        "Concurrency-Limit-Remaining",
+    ):
         assert header in response.headers
 
 

@@ -39,7 +39,9 @@ def test_created_definition_has_system_fields(api: ZuoraClient, make_definition:
 def test_create_response_contains_the_new_definition(api: ZuoraClient) -> None:
     name = unique_name()
     try:
-        body = api.create_definitions({name: {"object": name, "label": name, "properties": VEHICLE_PROPERTIES}})
+        body = api.create_definitions(
+            {name: {"object": name, "label": name, "properties": VEHICLE_PROPERTIES}}
+        )
         # The SDK documents {count, definitions}; the 2026 reference sample shows a bare definition.
         created = body["definitions"][name] if "definitions" in body else body
         assert created["type"] == name
@@ -49,7 +51,9 @@ def test_create_response_contains_the_new_definition(api: ZuoraClient) -> None:
 
 
 @pytest.mark.unverified
-def test_list_contains_created_definitions_and_count(api: ZuoraClient, make_definition: Callable[..., str]) -> None:
+def test_list_contains_created_definitions_and_count(
+    api: ZuoraClient, make_definition: Callable[..., str]
+) -> None:
     names = {make_definition(), make_definition()}
     body = api.list_definitions()
     assert list(body) == ["definitions", "count"]
@@ -60,7 +64,9 @@ def test_list_contains_created_definitions_and_count(api: ZuoraClient, make_defi
 
 
 @pytest.mark.unverified
-def test_list_with_select_type_returns_only_types(api: ZuoraClient, make_definition: Callable[..., str]) -> None:
+def test_list_with_select_type_returns_only_types(
+    api: ZuoraClient, make_definition: Callable[..., str]
+) -> None:
     name = make_definition()
     body = api.list_definitions(select="type")
     assert body["definitions"][name] == {"type": name}
@@ -77,7 +83,9 @@ def test_definition_names_are_case_sensitive(api: ZuoraClient, make_definition: 
 
 
 @pytest.mark.unverified
-def test_delete_without_records_returns_the_uri_string(api: ZuoraClient, make_definition: Callable[..., str]) -> None:
+def test_delete_without_records_returns_the_uri_string(
+    api: ZuoraClient, make_definition: Callable[..., str]
+) -> None:
     name = make_definition()
     assert api.delete_definition(name) == f"/objects/definitions/default/{name}"
     with pytest.raises(ZuoraAPIError) as info:
@@ -86,8 +94,9 @@ def test_delete_without_records_returns_the_uri_string(api: ZuoraClient, make_de
 
 
 @pytest.mark.unverified
-def test_delete_with_records_is_refused(api: ZuoraClient, make_definition: Callable[..., str],
-                                        make_records: Callable[..., list]) -> None:
+def test_delete_with_records_is_refused(
+    api: ZuoraClient, make_definition: Callable[..., str], make_records: Callable[..., list]
+) -> None:
     name = make_definition()
     make_records(name, [{"DeviceId__c": "10101010"}])
     with pytest.raises(ZuoraAPIError) as info:
@@ -97,23 +106,29 @@ def test_delete_with_records_is_refused(api: ZuoraClient, make_definition: Calla
 
 
 @pytest.mark.unverified
-@pytest.mark.parametrize("field", [
-    {"type": "string"},
-    {"label": "No type"},
-])
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"type": "string"},
+        {"label": "No type"},
+    ],
+)
 def test_property_without_label_or_type_is_refused(api: ZuoraClient, field: dict) -> None:
     name = unique_name()
     try:
         with pytest.raises(ZuoraAPIError) as info:
-            api.create_definitions({name: {"object": name, "label": name, "properties": {"Broken__c": field}}})
+            api.create_definitions(
+                {name: {"object": name, "label": name, "properties": {"Broken__c": field}}}
+            )
         assert info.value.status == 400
     finally:
         purge_definition(api, name)
 
 
 @pytest.mark.unverified
-def test_definition_responses_are_json_with_zuora_headers(raw: httpx.Client, bearer: dict[str, str],
-                                                          make_definition: Callable[..., str]) -> None:
+def test_definition_responses_are_json_with_zuora_headers(
+    raw: httpx.Client, bearer: dict[str, str], make_definition: Callable[..., str]
+) -> None:
     name = make_definition()
     response = raw.get(f"/objects/definitions/default/{name}", headers=bearer)
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""The collection hook: a contract test must say, with exactly one marker, how far its expectation is verified."""
+"""The collection hook: a contract test says, with exactly one marker, how far its expectation is verified."""
 
 from __future__ import annotations
 
@@ -45,9 +45,10 @@ def test_zero_or_several_markers_fail_collection(pytester: pytest.Pytester) -> N
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     stderr = result.stderr.str()
     for name, (_, ok) in CASES.items():
-        assert (f"test_sample.py::{name}: needs exactly one of verified, emulator_only, unverified" in stderr) != ok
-    assert "test_two: needs exactly one of verified, emulator_only, unverified (found: emulator_only, unverified)" \
-        in stderr
+        assert (
+            f"test_sample.py::{name}: needs exactly one of verified, emulator_only, unverified" in stderr
+        ) != ok
+    assert "test_two: needs exactly one of" in stderr and "(found: emulator_only, unverified)" in stderr
     assert "test_none: needs exactly one of verified, emulator_only, unverified (found: none)" in stderr
 
 
@@ -55,8 +56,10 @@ def test_zero_or_several_markers_fail_collection(pytester: pytest.Pytester) -> N
 def test_module_level_marker_counts(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
-    pytester.makepyfile(test_sample="import pytest\n\npytestmark = pytest.mark.unverified\n\n\n"
-                                    "def test_a():\n    pass\n\n\n@pytest.mark.emulator_only\ndef test_b():\n    pass\n")
+    pytester.makepyfile(
+        test_sample="import pytest\n\npytestmark = pytest.mark.unverified\n\n\n"
+        "def test_a():\n    pass\n\n\n@pytest.mark.emulator_only\ndef test_b():\n    pass\n"
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     stderr = result.stderr.str()

@@ -17,7 +17,11 @@ AUTH_ERROR = {"message": "Authentication error"}
 
 
 def token_form(target: Target, **overrides: str) -> dict[str, str]:
-    form = {"client_id": target.client_id, "client_secret": target.client_secret, "grant_type": "client_credentials"}
+    form = {
+        "client_id": target.client_id,
+        "client_secret": target.client_secret,
+        "grant_type": "client_credentials",
+    }
     form.update(overrides)
     return form
 
@@ -65,19 +69,29 @@ def test_malformed_client_id_is_an_invalid_client(target: Target) -> None:
 
 
 @pytest.mark.unverified
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/v1/bulk/ffffffffffffffffffffffffffffffff"),
-    ("PUT", "/v1/bulk/ffffffffffffffffffffffffffffffff/stop"),
-    ("GET", "/objects/definitions/default"),
-    ("GET", "/objects/records/default/Vehicle"),
-    ("POST", "/objects/batch/default/Vehicle"),
-])
-@pytest.mark.parametrize("authorization", [None, "Bearer 0123456789abcdef0123456789abcdef", "Basic Zm9vOmJhcg=="])
-def test_missing_or_bad_bearer_is_the_gateway_401(raw: httpx.Client, method: str, path: str,
-                                                  authorization: str | None) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/bulk/ffffffffffffffffffffffffffffffff"),
+        ("PUT", "/v1/bulk/ffffffffffffffffffffffffffffffff/stop"),
+        ("GET", "/objects/definitions/default"),
+        ("GET", "/objects/records/default/Vehicle"),
+        ("POST", "/objects/batch/default/Vehicle"),
+    ],
+)
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer 0123456789abcdef0123456789abcdef", "Basic Zm9vOmJhcg=="]
+)
+def test_missing_or_bad_bearer_is_the_gateway_401(
+    raw: httpx.Client, method: str, path: str, authorization: str | None
+) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    response = raw.request(method, path, headers=headers, json={"action": {"type": "delete", "ids": []}}
-                           if method == "POST" else None)
+    response = raw.request(
+        method,
+        path,
+        headers=headers,
+        json={"action": {"type": "delete", "ids": []}} if method == "POST" else None,
+    )
     assert response.status_code == 401
     assert response.json() == AUTH_ERROR
     assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE

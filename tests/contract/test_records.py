@@ -27,7 +27,7 @@ def vehicle(make_definition: Callable[..., str]) -> str:
 @pytest.mark.unverified
 def test_create_returns_full_records(api: ZuoraClient, vehicle: str) -> None:
     body = api.create_records(vehicle, [{"DeviceId__c": "10101010", "Mileage__c": 12.5}])
-    assert list(body)[0] == "records" and "error" not in body
+    assert next(iter(body)) == "records" and "error" not in body
     (record,) = body["records"]
     assert UUID_RE.match(record["Id"])
     assert record["type"] == vehicle
@@ -51,7 +51,9 @@ def test_empty_string_fails_the_whole_create(api: ZuoraClient, vehicle: str) -> 
 
 @pytest.mark.unverified
 def test_partial_success_create_reports_the_bad_record(api: ZuoraClient, vehicle: str) -> None:
-    body = api.create_records(vehicle, [{"DeviceId__c": "good"}, {"DeviceId__c": 123}], allow_partial_success=True)
+    body = api.create_records(
+        vehicle, [{"DeviceId__c": "good"}, {"DeviceId__c": 123}], allow_partial_success=True
+    )
     assert [r["DeviceId__c"] for r in body["records"]] == ["good"]
     error = body["error"]
     assert isinstance(error["code"], int) and isinstance(error["message"], str)
@@ -69,8 +71,9 @@ def test_more_than_1000_records_is_refused(api: ZuoraClient, vehicle: str) -> No
 
 
 @pytest.mark.unverified
-def test_paging_with_a_cursor_excludes_the_cursor_record(api: ZuoraClient, vehicle: str,
-                                                         make_records: MakeRecords) -> None:
+def test_paging_with_a_cursor_excludes_the_cursor_record(
+    api: ZuoraClient, vehicle: str, make_records: MakeRecords
+) -> None:
     created = make_records(vehicle, [{"DeviceId__c": f"D{i}"} for i in range(5)])
     first = api.list_records(vehicle, page_size=2)
     assert len(first["records"]) == 2
@@ -115,8 +118,9 @@ def test_put_with_a_stale_etag_is_412(api: ZuoraClient, vehicle: str, make_recor
 
 
 @pytest.mark.unverified
-def test_delete_returns_the_uri_string_even_when_missing(api: ZuoraClient, vehicle: str,
-                                                        make_records: MakeRecords) -> None:
+def test_delete_returns_the_uri_string_even_when_missing(
+    api: ZuoraClient, vehicle: str, make_records: MakeRecords
+) -> None:
     (record,) = make_records(vehicle, [{"DeviceId__c": "A"}])
     assert api.delete_record(vehicle, record["Id"]) == f"/objects/records/default/{vehicle}/{record['Id']}"
     missing = str(uuid.uuid4())
@@ -127,14 +131,19 @@ def test_delete_returns_the_uri_string_even_when_missing(api: ZuoraClient, vehic
 
 
 @pytest.mark.unverified
-def test_large_responses_are_gzipped_on_request(raw: httpx.Client, bearer: dict[str, str], vehicle: str,
-                                               make_records: MakeRecords) -> None:
+def test_large_responses_are_gzipped_on_request(
+    raw: httpx.Client, bearer: dict[str, str], vehicle: str, make_records: MakeRecords
+) -> None:
     make_records(vehicle, [{"DeviceId__c": f"D{i}"} for i in range(20)])
-    big = raw.get(f"/objects/records/default/{vehicle}?pageSize=20", headers={**bearer, "Accept-Encoding": "gzip"})
+    big = raw.get(
+        f"/objects/records/default/{vehicle}?pageSize=20", headers={**bearer, "Accept-Encoding": "gzip"}
+    )
     assert big.status_code == 200
     assert len(big.content) > 1000
     assert big.headers["Content-Encoding"] == "gzip"
     assert len(big.json()["records"]) == 20
-    small = raw.get(f"/objects/records/default/{vehicle}?pageSize=1", headers={**bearer, "Accept-Encoding": "gzip"})
+    small = raw.get(
+        f"/objects/records/default/{vehicle}?pageSize=1", headers={**bearer, "Accept-Encoding": "gzip"}
+    )
     assert len(small.content) <= 1000
     assert "Content-Encoding" not in small.headers

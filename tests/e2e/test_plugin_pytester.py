@@ -9,23 +9,24 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-USER_CONFTEST = '''
+USER_CONFTEST = """
 import pytest
 
 
 @pytest.fixture(scope="session")
 def zuora_mock_config():
     return {"bulk_progression": "immediate"}
-'''
+"""
 
-USER_TESTS = '''
+USER_TESTS = """
 import httpx
 
 
 def test_token_with_the_credentials(zuora_mock_server, zuora_mock_credentials):
     assert zuora_mock_credentials.base_url == zuora_mock_server.url
     assert zuora_mock_server.url.startswith("http://127.0.0.1:")
-    form = {"client_id": zuora_mock_credentials.client_id, "client_secret": zuora_mock_credentials.client_secret,
+    form = {"client_id": zuora_mock_credentials.client_id,
+            "client_secret": zuora_mock_credentials.client_secret,
             "grant_type": "client_credentials"}
     response = httpx.post(zuora_mock_server.url + "/oauth/token", data=form)
     assert response.status_code == 200
@@ -54,13 +55,13 @@ def test_mass_action_with_the_configured_progression(zuora_mock_client):
     key = zuora_mock_client.create_mass_action(
         "DeleteRevenueSchedule", b"Revenue Schedule Number\\nRS-NOPE-1\\n")["bulkKey"]
     assert zuora_mock_client.get_mass_action(key)["status"] == "Completed"
-'''
+"""
 
-MODULE_SCOPED = '''
+MODULE_SCOPED = """
 def test_fresh_server_per_module(zuora_mock_server):
     assert "SEEN" not in zuora_mock_server.app.config
     zuora_mock_server.app.config["SEEN"] = True
-'''
+"""
 
 
 def test_a_user_project_runs_against_the_emulator_with_only_the_fixtures(pytester: pytest.Pytester) -> None:
@@ -92,8 +93,10 @@ def test_a_bad_scope_is_a_usage_error(pytester: pytest.Pytester) -> None:
 
 
 def test_the_plugin_is_registered_and_imports_no_flask() -> None:
-    code = ("import sys, importlib.metadata as m; "
-            "eps = [e for e in m.entry_points(group='pytest11') if e.name == 'zuora_mock']; "
-            "eps[0].load(); print(eps[0].value, 'flask' in sys.modules)")
+    code = (
+        "import sys, importlib.metadata as m; "
+        "eps = [e for e in m.entry_points(group='pytest11') if e.name == 'zuora_mock']; "
+        "eps[0].load(); print(eps[0].value, 'flask' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.split() == ["zuora_mock.pytest_plugin", "False"]

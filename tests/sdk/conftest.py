@@ -26,12 +26,15 @@ def sdk_credentials() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
-def sdk_client(sdk: ModuleType, zuora_mock_server: RunningEmulator,
-               sdk_credentials: tuple[str, str]) -> Iterator[Any]:
+def sdk_client(
+    sdk: ModuleType, zuora_mock_server: RunningEmulator, sdk_credentials: tuple[str, str]
+) -> Iterator[Any]:
     """`ZuoraClient(...).initialize()` pointed at the emulator, exactly as an application would do it."""
     client_id, secret = sdk_credentials
     zuora_client = importlib.import_module("zuora_sdk.zuora_client")
-    client = zuora_client.ZuoraClient(client_id, secret, env=None, config=sdk.Configuration(host=zuora_mock_server.url))
+    client = zuora_client.ZuoraClient(
+        client_id, secret, env=None, config=sdk.Configuration(host=zuora_mock_server.url)
+    )
     client.initialize()
     try:
         yield client
@@ -58,18 +61,28 @@ def mass_updater_api(sdk: ModuleType, sdk_client: Any) -> Any:
 def vehicle(sdk: ModuleType, definitions_api: Any, records_api: Any) -> Iterator[str]:
     """A uniquely named definition created through the SDK; removed with its records afterwards."""
     name = f"SdkVehicle{uuid.uuid4().hex[:10]}"
-    request = sdk.PostCustomObjectDefinitionsRequest.from_dict({"definitions": {name: {
-        "object": name, "label": "Vehicle",
-        "properties": {"DeviceId__c": {"type": "string", "label": "Device ID", "maxLength": 20},
-                       "Mileage__c": {"type": "number", "label": "Mileage"}},
-    }}})
+    request = sdk.PostCustomObjectDefinitionsRequest.from_dict(
+        {
+            "definitions": {
+                name: {
+                    "object": name,
+                    "label": "Vehicle",
+                    "properties": {
+                        "DeviceId__c": {"type": "string", "label": "Device ID", "maxLength": 20},
+                        "Mileage__c": {"type": "number", "label": "Mileage"},
+                    },
+                }
+            }
+        }
+    )
     definitions_api.post_custom_object_definitions(request)
     yield name
     listed = records_api.get_all_records_for_custom_object_type(name, page_size=40)
     ids = [record.id for record in listed.records or []]
     if ids:
         records_api.post_custom_object_records_batch_update_or_delete(
-            name, sdk.CustomObjectRecordBatchRequest.from_dict({"action": {"type": "delete", "ids": ids}}))
+            name, sdk.CustomObjectRecordBatchRequest.from_dict({"action": {"type": "delete", "ids": ids}})
+        )
     definitions_api.delete_custom_object_definition_by_type(name)
 
 

@@ -27,7 +27,9 @@ class FakeZuora:
         self.tokens_issued = 0
         self.valid: set[str] = set()
         self.requests: list[httpx.Request] = []
-        self.reply: Callable[[httpx.Request], httpx.Response] = lambda r: httpx.Response(200, json={"ok": True})
+        self.reply: Callable[[httpx.Request], httpx.Response] = lambda r: httpx.Response(
+            200, json={"ok": True}
+        )
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -47,13 +49,17 @@ def fake() -> FakeZuora:
 
 
 def client_for(fake: FakeZuora, **kwargs: Any) -> ZuoraClient:
-    return ZuoraClient(BASE, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, transport=httpx.MockTransport(fake), **kwargs)
+    return ZuoraClient(
+        BASE, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, transport=httpx.MockTransport(fake), **kwargs
+    )
 
 
 def test_importing_the_client_does_not_import_flask_or_the_server() -> None:
-    code = ("import sys, zuora_mock.client; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug', 'marshmallow', 'orjson') "
-            "or m.startswith(('zuora_mock.api', 'zuora_mock.envelopes', 'zuora_mock.errors'))]; print(bad)")
+    code = (
+        "import sys, zuora_mock.client; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug', 'marshmallow', 'orjson') "
+        "or m.startswith(('zuora_mock.api', 'zuora_mock.envelopes', 'zuora_mock.errors'))]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
 
@@ -86,13 +92,19 @@ def test_a_401_is_retried_once_with_a_fresh_token(fake: FakeZuora) -> None:
     fake.valid = set()  # the server forgot the token (expired or revoked)
     assert client.call("GET", "/v1/bulk/k") == {"ok": True}
     assert fake.tokens_issued == 2
-    assert [r.url.path for r in fake.requests] == ["/oauth/token", "/v1/bulk/k", "/v1/bulk/k", "/oauth/token",
-                                                   "/v1/bulk/k"]
+    assert [r.url.path for r in fake.requests] == [
+        "/oauth/token",
+        "/v1/bulk/k",
+        "/v1/bulk/k",
+        "/oauth/token",
+        "/v1/bulk/k",
+    ]
 
 
 def test_a_second_401_is_raised_not_retried_again(fake: FakeZuora) -> None:
-    fake.reply = lambda r: httpx.Response(401, json={"message": "Authentication error"},
-                                          headers={"WWW-Authenticate": "Bearer realm=Zuora API"})
+    fake.reply = lambda r: httpx.Response(
+        401, json={"message": "Authentication error"}, headers={"WWW-Authenticate": "Bearer realm=Zuora API"}
+    )
     client = client_for(fake)
     with pytest.raises(ZuoraAPIError) as info:
         client.call("GET", "/v1/bulk/k")
@@ -102,16 +114,28 @@ def test_a_second_401_is_raised_not_retried_again(fake: FakeZuora) -> None:
 
 
 def test_zuora_headers_are_sent(fake: FakeZuora) -> None:
-    client = client_for(fake, entity_id=DEMO_ENTITY, org_ids="o1,o2", track_id="job-42", zuora_version="2019-08-24")
+    client = client_for(
+        fake, entity_id=DEMO_ENTITY, org_ids="o1,o2", track_id="job-42", zuora_version="2019-08-24"
+    )
     client.call("POST", "/objects/records/default/Vehicle", json_body={"records": []}, idempotency_key="k1")
     token_request, sent = fake.requests
     assert token_request.headers["Zuora-Entity-Ids"] == DEMO_ENTITY
     assert "Authorization" not in token_request.headers
     assert dict(httpx.QueryParams(token_request.content.decode())) == {
-        "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET, "grant_type": "client_credentials"}
-    expected = {"Zuora-Entity-Ids": DEMO_ENTITY, "Zuora-Org-Ids": "o1,o2", "Zuora-Track-Id": "job-42",
-                "Zuora-Version": "2019-08-24", "Idempotency-Key": "k1", "Accept-Encoding": "gzip",
-                "Content-Type": "application/json", "Accept": "application/json"}
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "grant_type": "client_credentials",
+    }
+    expected = {
+        "Zuora-Entity-Ids": DEMO_ENTITY,
+        "Zuora-Org-Ids": "o1,o2",
+        "Zuora-Track-Id": "job-42",
+        "Zuora-Version": "2019-08-24",
+        "Idempotency-Key": "k1",
+        "Accept-Encoding": "gzip",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
     assert {name: sent.headers.get(name) for name in expected} == expected
     assert json.loads(sent.content) == {"records": []}
 
@@ -124,7 +148,9 @@ def test_idempotency_key_is_refused_where_zuora_does_not_accept_it(fake: FakeZuo
 
 
 def test_request_bodies_can_be_gzipped(fake: FakeZuora) -> None:
-    client_for(fake, compress_requests=True).call("POST", "/objects/batch/default/V", json_body={"action": {}})
+    client_for(fake, compress_requests=True).call(
+        "POST", "/objects/batch/default/V", json_body={"action": {}}
+    )
     sent = fake.requests[-1]
     assert sent.headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(sent.content)) == {"action": {}}
@@ -132,68 +158,158 @@ def test_request_bodies_can_be_gzipped(fake: FakeZuora) -> None:
 
 def test_gzipped_responses_are_decoded(fake: FakeZuora) -> None:
     payload = json.dumps({"records": ["x" * 2000]}).encode()
-    fake.reply = lambda r: httpx.Response(200, content=gzip.compress(payload),
-                                          headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    fake.reply = lambda r: httpx.Response(
+        200,
+        content=gzip.compress(payload),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     assert client_for(fake).call("GET", "/objects/records/default/V") == {"records": ["x" * 2000]}
 
 
 def test_multipart_upload_shape(fake: FakeZuora) -> None:
     fake.reply = lambda r: httpx.Response(200, json={"success": True, "bulkKey": "a" * 32})
-    result = client_for(fake).create_mass_action("DeleteRevenueSchedule", b"Revenue Schedule Number\nRS-1\n",
-                                                 checksum="c" * 32, filename="rs.csv")
+    result = client_for(fake).create_mass_action(
+        "DeleteRevenueSchedule", b"Revenue Schedule Number\nRS-1\n", checksum="c" * 32, filename="rs.csv"
+    )
     assert result == {"success": True, "bulkKey": "a" * 32}
     sent = fake.requests[-1]
     assert sent.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     body = sent.content
-    assert b'name="params"\r\n\r\n{"actionType": "DeleteRevenueSchedule", "checksum": "' + b"c" * 32 + b'"}' in body
-    assert b'name="file"; filename="rs.csv"\r\nContent-Type: text/csv\r\n\r\nRevenue Schedule Number\nRS-1\n' in body
+    assert (
+        b'name="params"\r\n\r\n{"actionType": "DeleteRevenueSchedule", "checksum": "' + b"c" * 32 + b'"}'
+        in body
+    )
+    assert (
+        b'name="file"; filename="rs.csv"\r\nContent-Type: text/csv\r\n\r\nRevenue Schedule Number\nRS-1\n'
+        in body
+    )
 
 
 # Each of Zuora's error envelopes -> (status, code, category, message, number of details).
 ERROR_CASES = [
-    (200, {"success": False, "processId": "747E0D5A53240416",
-           "reasons": [{"code": 50000040, "message": "Cannot find entity by key: 'k'."}], "requestId": "r"},
-     50000040, 40, "Cannot find entity by key: 'k'.", 1),
-    (400, {"success": False, "reasons": [{"code": "53100320", "message": "bad termType"}]},
-     53100320, 20, "bad termType", 1),
-    (400, {"code": 71012520, "message": "invalid", "details": [{"code": 71012524, "message": "m", "record": {}}]},
-     71012520, 20, "invalid", 1),
-    (404, {"code": 71012540, "message": "Resource Request-URI not found."}, 71012540, 40,
-     "Resource Request-URI not found.", 0),
+    (
+        200,
+        {
+            "success": False,
+            "processId": "747E0D5A53240416",
+            "reasons": [{"code": 50000040, "message": "Cannot find entity by key: 'k'."}],
+            "requestId": "r",
+        },
+        50000040,
+        40,
+        "Cannot find entity by key: 'k'.",
+        1,
+    ),
+    (
+        400,
+        {"success": False, "reasons": [{"code": "53100320", "message": "bad termType"}]},
+        53100320,
+        20,
+        "bad termType",
+        1,
+    ),
+    (
+        400,
+        {
+            "code": 71012520,
+            "message": "invalid",
+            "details": [{"code": 71012524, "message": "m", "record": {}}],
+        },
+        71012520,
+        20,
+        "invalid",
+        1,
+    ),
+    (
+        404,
+        {"code": 71012540, "message": "Resource Request-URI not found."},
+        71012540,
+        40,
+        "Resource Request-URI not found.",
+        0,
+    ),
     (401, {"message": "Authentication error"}, None, None, "Authentication error", 0),
-    (400, {"timestamp": "2024-01-01T00:00:00.000+00:00", "status": 400, "error": "Bad Request",
-           "message": "Invalid client id", "path": "/oauth/token"}, None, None, "Invalid client id", 0),
-    (429, {"reasons": [{"code": 70, "message": "API Rate limit exceeded for the minute, retry after 5 seconds"}]},
-     70, 70, "API Rate limit exceeded for the minute, retry after 5 seconds", 1),
-    (500, {"code": 71012561, "message": "later", "details": [{"code": 71012561, "message": "m", "record": {"Id": "x"}}]},
-     71012561, 61, "later", 1),
+    (
+        400,
+        {
+            "timestamp": "2024-01-01T00:00:00.000+00:00",
+            "status": 400,
+            "error": "Bad Request",
+            "message": "Invalid client id",
+            "path": "/oauth/token",
+        },
+        None,
+        None,
+        "Invalid client id",
+        0,
+    ),
+    (
+        429,
+        {
+            "reasons": [
+                {"code": 70, "message": "API Rate limit exceeded for the minute, retry after 5 seconds"}
+            ]
+        },
+        70,
+        70,
+        "API Rate limit exceeded for the minute, retry after 5 seconds",
+        1,
+    ),
+    (
+        500,
+        {
+            "code": 71012561,
+            "message": "later",
+            "details": [{"code": 71012561, "message": "m", "record": {"Id": "x"}}],
+        },
+        71012561,
+        61,
+        "later",
+        1,
+    ),
     (502, "<html>Bad Gateway</html>", None, None, "<html>Bad Gateway</html>", 0),
 ]
 
 
 @pytest.mark.parametrize(("status", "body", "code", "category", "message", "n_details"), ERROR_CASES)
-def test_one_error_type_from_every_envelope(status: int, body: Any, code: int | None, category: int | None,
-                                            message: str, n_details: int) -> None:
+def test_one_error_type_from_every_envelope(
+    status: int, body: Any, code: int | None, category: int | None, message: str, n_details: int
+) -> None:
     content = json.dumps(body).encode() if not isinstance(body, str) else body.encode()
     ctype = "application/json;charset=utf-8" if not isinstance(body, str) else "text/html"
-    response = httpx.Response(status, content=content, headers={"Content-Type": ctype, "Zuora-Request-Id": "rid"})
+    response = httpx.Response(
+        status, content=content, headers={"Content-Type": ctype, "Zuora-Request-Id": "rid"}
+    )
     with pytest.raises(ZuoraAPIError) as info:
         raise_for_zuora(response)
     err = info.value
     assert (err.status, err.code, err.category, err.message, len(err.details)) == (
-        status, code, category, message, n_details)
+        status,
+        code,
+        category,
+        message,
+        n_details,
+    )
     assert err.body == body
     assert err.request_id == "rid"
 
 
-@pytest.mark.parametrize("body", [{"success": True, "bulkKey": "k"}, {}, {"error": {"code": 1, "message": "m"}},
-                                  "/objects/records/default/V/x"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"success": True, "bulkKey": "k"},
+        {},
+        {"error": {"code": 1, "message": "m"}},
+        "/objects/records/default/V/x",
+    ],
+)
 def test_successful_bodies_are_not_errors(body: Any) -> None:
     response = httpx.Response(200, json=body)
     raise_for_zuora(response)
 
 
 # Against the real app in-process: the client reads the emulator's own bytes.
+
 
 @pytest.fixture
 def app_client(app: Flask) -> ZuoraClient:
@@ -208,10 +324,13 @@ def test_token_from_the_emulator(app_client: ZuoraClient) -> None:
     assert "X-RateLimit-Remaining-minute" in app_client.last_response.headers
 
 
-@pytest.mark.parametrize(("client_id", "secret", "status"), [
-    ("short", DEMO_CLIENT_SECRET, 400),
-    (DEMO_CLIENT_ID, "wrong-secret", 401),
-])
+@pytest.mark.parametrize(
+    ("client_id", "secret", "status"),
+    [
+        ("short", DEMO_CLIENT_SECRET, 400),
+        (DEMO_CLIENT_ID, "wrong-secret", 401),
+    ],
+)
 def test_oauth_errors_from_the_emulator(app: Flask, client_id: str, secret: str, status: int) -> None:
     client = ZuoraClient.for_app(app, client_id, secret)
     with pytest.raises(ZuoraAPIError) as info:
