@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -156,8 +157,6 @@ def test_replay_is_compressed_for_a_gzip_client(setup):
     first = web.post("/v1/probe/items", json={"name": "n" * 2000}, headers=headers)
     replay = web.post("/v1/probe/items", json={}, headers={**headers, "Accept-Encoding": "gzip"})
     assert replay.headers["Content-Encoding"] == "gzip"
-    import gzip
-
     assert gzip.decompress(replay.data) == first.data
 
 

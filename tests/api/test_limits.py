@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
 import uuid
 
@@ -9,6 +11,7 @@ import pytest
 
 from tests.api.probe import install_probe
 from tests.conftest import DEMO_CLIENT_SECRET, MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
+from zuora_mock.domain.fixtures import FixtureError, default_fixtures_dir
 from zuora_mock.errors import MSG_CONCURRENCY_LIMIT, MSG_RATE_LIMIT
 
 
@@ -172,11 +175,6 @@ def test_slot_is_released_after_errors(make_app):
 
 def _fixtures_with_limits(tmp_path, limits):
     """A copy of the bundled fixtures whose demo tenant declares its own limits."""
-    import json
-    import shutil
-
-    from zuora_mock.domain.fixtures import default_fixtures_dir
-
     target = tmp_path / "fixtures"
     shutil.copytree(default_fixtures_dir(), target)
     tenants = json.loads((target / "tenants.json").read_text())
@@ -209,8 +207,6 @@ def test_a_tenant_may_declare_its_own_limits(make_app, tmp_path):
     ],
 )
 def test_bad_tenant_limits_name_the_file(make_app, tmp_path, limits, problem):
-    from zuora_mock.domain.fixtures import FixtureError
-
     fixtures = _fixtures_with_limits(tmp_path, limits)
     with pytest.raises(FixtureError) as info:
         make_app(fixtures=fixtures)
