@@ -25,9 +25,17 @@ ADMIN = "admin"
 
 WWW_AUTHENTICATE = "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"
 
-_REASON_PHRASES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-                   405: "Method Not Allowed", 413: "Payload Too Large", 415: "Unsupported Media Type",
-                   429: "Too Many Requests", 500: "Internal Server Error"}
+_REASON_PHRASES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
 def family_for_path(path: str) -> str:

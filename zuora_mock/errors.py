@@ -145,7 +145,11 @@ class PayloadTooLarge(ZuoraError):
 
 
 class PreconditionFailed(ZuoraError):
-    category, status, message = 20, 412, "The If-Match header does not match the current ETag of the resource."
+    category, status, message = (
+        20,
+        412,
+        "The If-Match header does not match the current ETag of the resource.",
+    )
 
 
 class IdempotencyInProgress(LockingContention):

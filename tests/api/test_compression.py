@@ -63,8 +63,11 @@ def test_response_compression_threshold(setup, size, accept, compressed):
 @pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "GZIP", " gzip "])
 def test_gzip_request_body_is_inflated(setup, encoding):
     web, auth = setup
-    response = web.post("/v1/probe/items", data=gzip.compress(b'{"name":"zipped"}'),
-                        headers={**auth, "Content-Encoding": encoding, "Content-Type": "application/json"})
+    response = web.post(
+        "/v1/probe/items",
+        data=gzip.compress(b'{"name":"zipped"}'),
+        headers={**auth, "Content-Encoding": encoding, "Content-Type": "application/json"},
+    )
     assert response.status_code == 200
     assert response.get_json() == {"success": True, "id": 1, "name": "zipped"}
 
@@ -83,8 +86,11 @@ def test_gzip_request_body_is_inflated(setup, encoding):
 )
 def test_bad_gzip_bodies(setup, family, payload, encoding, status, message):
     web, auth = setup
-    response = web.post(f"/{family}/probe/items", data=payload,
-                        headers={**auth, "Content-Encoding": encoding, "Content-Type": "application/json"})
+    response = web.post(
+        f"/{family}/probe/items",
+        data=payload,
+        headers={**auth, "Content-Encoding": encoding, "Content-Type": "application/json"},
+    )
     assert response.status_code == status
     body = response.get_json()
     if family == "v1":
@@ -103,14 +109,18 @@ def test_gzip_bomb_is_refused_quickly_with_little_memory(setup):
     bomb = gzip_bomb(1024)  # 1 GiB of zeros in about 1 MB
     tracemalloc.start()
     started = time.perf_counter()
-    response = web.post("/v1/probe/items", data=bomb,
-                        headers={**auth, "Content-Encoding": "gzip", "Content-Type": "application/json"})
+    response = web.post(
+        "/v1/probe/items",
+        data=bomb,
+        headers={**auth, "Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert response.status_code == 413
     assert response.get_json()["reasons"] == [
-        {"code": 50000020, "message": MSG_GZIP_TOO_LARGE.format(limit=LIMIT)}]
+        {"code": 50000020, "message": MSG_GZIP_TOO_LARGE.format(limit=LIMIT)}
+    ]
     assert elapsed < 2.0
     assert peak < 4 * LIMIT
 
@@ -119,8 +129,11 @@ def test_decompressed_cap_is_a_setting(make_app):
     app = make_app(max_decompressed_bytes=100)
     install_probe(app)
     web = app.test_client()
-    auth = {"Authorization": f"Bearer {fetch_token(web)}", "Content-Encoding": "gzip",
-            "Content-Type": "application/json"}
+    auth = {
+        "Authorization": f"Bearer {fetch_token(web)}",
+        "Content-Encoding": "gzip",
+        "Content-Type": "application/json",
+    }
     ok = web.post("/v1/probe/items", data=gzip.compress(b'{"name":"' + b"a" * 80 + b'"}'), headers=auth)
     assert ok.status_code == 200
     refused = web.post("/v1/probe/items", data=gzip.compress(b'{"name":"' + b"a" * 90 + b'"}'), headers=auth)

@@ -29,8 +29,12 @@ PATHS = (
     ("POST", "/oauth/token"),
     ("POST", "/_mock/clock"),
 )
-SNAPSHOT_PATHS = ("/v1/probe/items", "/objects/probe/items", "/objects/definitions/default",
-                  "/objects/records/default/Vehicle")
+SNAPSHOT_PATHS = (
+    "/v1/probe/items",
+    "/objects/probe/items",
+    "/objects/definitions/default",
+    "/objects/records/default/Vehicle",
+)
 
 
 def _text(rng: random.Random, low: int = 0, high: int = 40) -> str:
@@ -55,8 +59,19 @@ def _body(rng: random.Random) -> bytes:
 
 
 DEFECTS = (
-    "no_auth", "bad_auth", "track_id", "idempotency_key", "gzip_garbage", "unknown_encoding", "content_type",
-    "entity", "org", "bad_json", "method", "path", "oversize",
+    "no_auth",
+    "bad_auth",
+    "track_id",
+    "idempotency_key",
+    "gzip_garbage",
+    "unknown_encoding",
+    "content_type",
+    "entity",
+    "org",
+    "bad_json",
+    "method",
+    "path",
+    "oversize",
 )
 
 
@@ -69,14 +84,18 @@ def _request(rng: random.Random, token: str) -> tuple[str, str, dict[str, str], 
         if defect == "no_auth":
             headers.pop("Authorization")
         elif defect == "bad_auth":
-            headers["Authorization"] = rng.choice(["Bearer " + _text(rng, 1), _text(rng), "Basic " + _text(rng)])
+            headers["Authorization"] = rng.choice(
+                ["Bearer " + _text(rng, 1), _text(rng), "Basic " + _text(rng)]
+            )
         elif defect == "track_id":
-            headers["Zuora-Track-Id"] = _text(rng, 0, 30) + rng.choice(':;"\'') + _text(rng, 0, 30)
+            headers["Zuora-Track-Id"] = _text(rng, 0, 30) + rng.choice(":;\"'") + _text(rng, 0, 30)
         elif defect == "idempotency_key":
             headers["Idempotency-Key"] = "k" * rng.randint(256, 600)
         elif defect == "gzip_garbage":
             headers["Content-Encoding"] = "gzip"
-            body = rng.choice([rng.randbytes(rng.randint(1, 200)), gzip.compress(body)[:-rng.randint(1, 10)]])
+            body = rng.choice(
+                [rng.randbytes(rng.randint(1, 200)), gzip.compress(body)[: -rng.randint(1, 10)]]
+            )
         elif defect == "unknown_encoding":
             headers["Content-Encoding"] = rng.choice(["br", "deflate", "compress", _text(rng, 1, 10)])
         elif defect == "content_type":
@@ -90,7 +109,9 @@ def _request(rng: random.Random, token: str) -> tuple[str, str, dict[str, str], 
         elif defect == "method":
             method = rng.choice(["DELETE", "OPTIONS", "TRACE", "PROPFIND"])
         elif defect == "path":
-            path = rng.choice(["/v1/", "/objects/", "/oauth/", "/_mock/", "/"]) + _text(rng, 1, 30).replace("?", "")
+            path = rng.choice(["/v1/", "/objects/", "/oauth/", "/_mock/", "/"]) + _text(rng, 1, 30).replace(
+                "?", ""
+            )
         elif defect == "oversize":
             body = rng.randbytes(5000)
     for name in rng.sample(["Zuora-Version", "Accept-Encoding", "X-Random", "Accept"], rng.randint(0, 2)):

@@ -81,7 +81,11 @@ def test_every_response_has_a_fresh_request_id(web, bearer, method, path, authen
     ],
 )
 def test_valid_track_id_is_echoed(web, bearer, track_id):
-    for path, headers in (("/v1/probe/items", bearer), ("/objects/probe/items", bearer), ("/v1/probe/items", {})):
+    for path, headers in (
+        ("/v1/probe/items", bearer),
+        ("/objects/probe/items", bearer),
+        ("/v1/probe/items", {}),
+    ):
         response = web.get(path, headers={**headers, "Zuora-Track-Id": track_id})
         assert response.headers["Zuora-Track-Id"] == track_id
 
@@ -243,7 +247,7 @@ def test_json_content_type_and_key_order(web, bearer):
 
 # --- Error envelopes per family ------------------------------------------------------------------------------
 
-from zuora_mock.errors import (  # noqa: E402 - grouped with the tests that use them
+from zuora_mock.errors import (
     MSG_CONTENT_TYPE_JSON,
     MSG_INTERNAL,
     MSG_MALFORMED_JSON,
@@ -291,12 +295,21 @@ def test_routing_errors_under_oauth_are_spring_style(web):
     ("data", "content_type", "code", "message"),
     [
         ("{bad", "application/json", 90, None),
-        ("[1, 2]", "application/json", 90, MSG_MALFORMED_JSON.format(detail="the body must be a JSON object")),
+        (
+            "[1, 2]",
+            "application/json",
+            90,
+            MSG_MALFORMED_JSON.format(detail="the body must be a JSON object"),
+        ),
         ("", "application/json", 90, None),
         ("\xff\xfe", "application/json", 90, None),
         ("{}", "text/plain", 20, MSG_CONTENT_TYPE_JSON.format(content_type="text/plain")),
-        ("a=b", "application/x-www-form-urlencoded", 20,
-         MSG_CONTENT_TYPE_JSON.format(content_type="application/x-www-form-urlencoded")),
+        (
+            "a=b",
+            "application/x-www-form-urlencoded",
+            20,
+            MSG_CONTENT_TYPE_JSON.format(content_type="application/x-www-form-urlencoded"),
+        ),
     ],
 )
 @pytest.mark.parametrize("mode", ["200", "4xx"])
@@ -307,11 +320,16 @@ def test_body_errors_per_family_and_mode(make_app, data, content_type, code, mes
     auth = {"Authorization": f"Bearer {fetch_token(web)}"}
     status_4xx = 415 if code == 20 else 400
     v1 = web.post("/v1/probe/items", data=data.encode("latin-1"), content_type=content_type, headers=auth)
-    body = v1_error(v1, 200 if mode == "200" else status_4xx, 50000000 + code,
-                    message or v1.get_json()["reasons"][0]["message"])
+    body = v1_error(
+        v1,
+        200 if mode == "200" else status_4xx,
+        50000000 + code,
+        message or v1.get_json()["reasons"][0]["message"],
+    )
     assert body["reasons"][0]["message"].startswith(message or "Malformed JSON in the request body: ")
-    objects = web.post("/objects/probe/items", data=data.encode("latin-1"), content_type=content_type,
-                       headers=auth)
+    objects = web.post(
+        "/objects/probe/items", data=data.encode("latin-1"), content_type=content_type, headers=auth
+    )
     assert objects.status_code == status_4xx
     assert objects.get_json()["code"] == 71012500 + code
     assert web.get("/v1/probe/items", headers=auth).get_json()["items"] == []

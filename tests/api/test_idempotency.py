@@ -81,8 +81,11 @@ def test_key_in_flight_is_409(setup):
     headers = {**auth, "Idempotency-Key": "slow"}
     probe.hold()
     results = {}
-    worker = threading.Thread(target=lambda: results.setdefault(
-        "first", web.application.test_client().post("/v1/probe/items", json={}, headers=headers)))
+    worker = threading.Thread(
+        target=lambda: results.setdefault(
+            "first", web.application.test_client().post("/v1/probe/items", json={}, headers=headers)
+        )
+    )
     worker.start()
     try:
         probe.wait_entered()
@@ -146,7 +149,9 @@ def test_keys_are_per_tenant(setup):
     _, _, web, auth = setup
     other = {"Authorization": f"Bearer {fetch_token(web, str(uuid.uuid4()), DEMO_CLIENT_SECRET)}"}
     web.post("/v1/probe/items", json={"name": "mine"}, headers={**auth, "Idempotency-Key": "shared"})
-    theirs = web.post("/v1/probe/items", json={"name": "theirs"}, headers={**other, "Idempotency-Key": "shared"})
+    theirs = web.post(
+        "/v1/probe/items", json={"name": "theirs"}, headers={**other, "Idempotency-Key": "shared"}
+    )
     assert theirs.get_json() == {"success": True, "id": 1, "name": "theirs"}
     assert _items(web, auth) == [{"id": 1, "name": "mine"}]
 
@@ -193,8 +198,8 @@ def test_concurrent_retries_make_exactly_one_side_effect(setup, family):
 
 # --- The real endpoints with side effects ---------------------------------------------------------------------
 
-from tests.api.test_bulk_upload import post_bulk  # noqa: E402 - the mass-action upload helper
-from tests.conftest import DEMO_ENTITY  # noqa: E402
+from tests.api.test_bulk_upload import post_bulk
+from tests.conftest import DEMO_ENTITY
 
 DELETE_CSV = b"Revenue Schedule Number\nRS-00000001\n"
 
@@ -212,8 +217,13 @@ def test_concurrent_bulk_retries_create_one_job(make_app):
 
     def send(_: int):
         barrier.wait()
-        return post_bulk(app.test_client(), auth, file=DELETE_CSV, params={"actionType": "DeleteRevenueSchedule"},
-                         headers={"Idempotency-Key": "bulk-once"})
+        return post_bulk(
+            app.test_client(),
+            auth,
+            file=DELETE_CSV,
+            params={"actionType": "DeleteRevenueSchedule"},
+            headers={"Idempotency-Key": "bulk-once"},
+        )
 
     with ThreadPoolExecutor(retries) as pool:
         responses = list(pool.map(send, range(retries)))
@@ -222,12 +232,20 @@ def test_concurrent_bulk_retries_create_one_job(make_app):
     assert len(keys) == 1
     assert list(_jobs(app)) == list(keys)
     # Another file with the same key inside 24 hours is the first response again (no new job).
-    again = post_bulk(web, auth, file=DELETE_CSV * 2, params={"actionType": "DeleteRevenueSchedule"},
-                      headers={"Idempotency-Key": "bulk-once"})
+    again = post_bulk(
+        web,
+        auth,
+        file=DELETE_CSV * 2,
+        params={"actionType": "DeleteRevenueSchedule"},
+        headers={"Idempotency-Key": "bulk-once"},
+    )
     assert again.get_json()["bulkKey"] in keys and len(_jobs(app)) == 1
     # The key on the custom-objects URL is a 422.
-    other = web.post("/objects/records/default/Vehicle", json={"records": []},
-                     headers={**auth, "Idempotency-Key": "bulk-once"})
+    other = web.post(
+        "/objects/records/default/Vehicle",
+        json={"records": []},
+        headers={**auth, "Idempotency-Key": "bulk-once"},
+    )
     assert other.status_code == 422
 
 

@@ -85,7 +85,11 @@ def test_token_ttl_setting(make_app):
         (_without("grant_type"), 400, MSG_OAUTH_MISSING.format(name="grant_type")),
         ({**GOOD, "client_id": ""}, 400, MSG_OAUTH_MISSING.format(name="client_id")),
         ({**GOOD, "grant_type": "password"}, 400, MSG_OAUTH_GRANT.format(grant="password")),
-        ({**GOOD, "grant_type": "CLIENT_CREDENTIALS"}, 400, MSG_OAUTH_GRANT.format(grant="CLIENT_CREDENTIALS")),
+        (
+            {**GOOD, "grant_type": "CLIENT_CREDENTIALS"},
+            400,
+            MSG_OAUTH_GRANT.format(grant="CLIENT_CREDENTIALS"),
+        ),
         ({**GOOD, "client_id": "short"}, 400, MSG_OAUTH_CLIENT),
         ({**GOOD, "client_id": DEMO_CLIENT_ID + "x"}, 400, MSG_OAUTH_CLIENT),
         ({**GOOD, "client_secret": "s" * 43}, 400, MSG_OAUTH_SECRET_LENGTH),
@@ -109,7 +113,11 @@ def test_json_body_is_refused_with_415(client):
     response = client.post("/oauth/token", json=GOOD)
     assert response.status_code == 415
     body = response.get_json()
-    assert (body["status"], body["error"], body["message"]) == (415, "Unsupported Media Type", MSG_OAUTH_CONTENT_TYPE)
+    assert (body["status"], body["error"], body["message"]) == (
+        415,
+        "Unsupported Media Type",
+        MSG_OAUTH_CONTENT_TYPE,
+    )
 
 
 def test_get_token_is_405_in_oauth_envelope(client):
@@ -117,7 +125,10 @@ def test_get_token_is_405_in_oauth_envelope(client):
     assert response.status_code == 405
     body = response.get_json()
     assert (body["status"], body["message"], body["path"]) == (
-        405, MSG_METHOD_NOT_ALLOWED.format(method="GET"), "/oauth/token")
+        405,
+        MSG_METHOD_NOT_ALLOWED.format(method="GET"),
+        "/oauth/token",
+    )
 
 
 def test_strict_mode_refuses_unknown_clients(make_app):
@@ -195,6 +206,8 @@ def test_auth_rate_limit_gives_429(make_app):
     reset = int(refused.headers["Retry-After"])
     assert 1 <= reset <= 60
     assert refused.get_json() == {
-        "reasons": [{"code": 70, "message": f"API Rate limit exceeded for the minute, retry after {reset} seconds"}]
+        "reasons": [
+            {"code": 70, "message": f"API Rate limit exceeded for the minute, retry after {reset} seconds"}
+        ]
     }
     assert refused.headers["X-RateLimit-Remaining-minute"] == "0"

@@ -66,8 +66,10 @@ def test_unknown_clients_get_fresh_separate_tenants(make_app):
 
 def test_strict_clients_accepts_only_fixture_clients(make_app):
     _, web = _setup(make_app, strict_clients=True)
-    refused = web.post("/oauth/token", data={"client_id": str(uuid.uuid4()), "client_secret": "x",
-                                             "grant_type": "client_credentials"})
+    refused = web.post(
+        "/oauth/token",
+        data={"client_id": str(uuid.uuid4()), "client_secret": "x", "grant_type": "client_credentials"},
+    )
     assert refused.status_code == 400
     assert refused.get_json()["message"] == MSG_OAUTH_CLIENT
     assert [t["name"] for t in web.get("/_mock/tenants").get_json()["tenants"]] == ["demo", "multi-entity"]
@@ -99,8 +101,9 @@ def test_two_tenants_hammering_in_parallel_never_leak(make_app):
         barrier.wait()
         for n in range(per_thread):
             family = "v1" if n % 2 else "objects"
-            response = client.post(f"/{family}/probe/items", json={"name": f"{name}-{thread}-{n}"},
-                                   headers=tenants[name])
+            response = client.post(
+                f"/{family}/probe/items", json={"name": f"{name}-{thread}-{n}"}, headers=tenants[name]
+            )
             if response.status_code != 200:
                 failures.append(f"{name}: {response.status_code}")
             seen = _names(client, tenants[name], family)

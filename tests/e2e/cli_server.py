@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Mapping, Sequence
+from typing import Self
 
 URL_LINE = re.compile(r"listening on (http://\S+)")
 START_TIMEOUT = 20.0
@@ -35,18 +36,22 @@ class CliServer:
         assert self.process is not None
         return self.process.pid
 
-    def start(self) -> CliServer:
+    def start(self) -> Self:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("ZUORA_MOCK_")}
         environ.update(self.env)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "zuora_mock", "--port", "0", *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environ,
         )
         stderr = self.process.stderr
         assert stderr is not None
         # Drained continuously so a chatty server never blocks on a full pipe.
         self._stderr_reader = threading.Thread(
-            target=lambda: self.stderr_lines.extend(iter(stderr.readline, "")), daemon=True)
+            target=lambda: self.stderr_lines.extend(iter(stderr.readline, "")), daemon=True
+        )
         self._stderr_reader.start()
         try:
             self.url = self._read_url()
@@ -68,7 +73,9 @@ class CliServer:
         match = URL_LINE.search(line)
         if match is None:
             time.sleep(0.2)
-            raise RuntimeError(f"unexpected first line from zuora-mock: {line!r} {''.join(self.stderr_lines)}")
+            raise RuntimeError(
+                f"unexpected first line from zuora-mock: {line!r} {''.join(self.stderr_lines)}"
+            )
         return match.group(1)
 
     def _wait_healthy(self) -> None:
@@ -122,7 +129,7 @@ class CliServer:
             if pipe is not None:
                 pipe.close()
 
-    def __enter__(self) -> CliServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -28,8 +28,15 @@ from zuora_mock.errors import (
 )
 
 WWW_AUTH = "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"
-PROBE_DEFINITION = {"definitions": {"Probe": {"object": "Probe", "label": "Probe", "properties": {
-    "Name__c": {"type": "string", "label": "Name", "maxLength": 80}}}}}
+PROBE_DEFINITION = {
+    "definitions": {
+        "Probe": {
+            "object": "Probe",
+            "label": "Probe",
+            "properties": {"Name__c": {"type": "string", "label": "Name", "maxLength": 80}},
+        }
+    }
+}
 
 
 class Reply:
@@ -73,16 +80,26 @@ def server() -> Iterator[CliServer]:
 
 def test_token_over_socket(server):
     form = f"client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}&grant_type=client_credentials"
-    reply = call(server.url, "POST", "/oauth/token", form.encode(),
-                 {"Content-Type": "application/x-www-form-urlencoded", "Zuora-Track-Id": "job-42"})
+    reply = call(
+        server.url,
+        "POST",
+        "/oauth/token",
+        form.encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "Zuora-Track-Id": "job-42"},
+    )
     assert reply.status == 200
     assert list(reply.json()) == ["access_token", "expires_in", "jti", "scope", "token_type"]
     assert reply.headers["Content-Type"] == "application/json;charset=utf-8"
     assert reply.headers["X-RateLimit-Limit-minute"] == "2000"
     assert reply.headers["Zuora-Track-Id"] == "job-42"
     assert len(reply.headers["Zuora-Request-Id"]) == 36
-    wrong = call(server.url, "POST", "/oauth/token", b"grant_type=password",
-                 {"Content-Type": "application/x-www-form-urlencoded"})
+    wrong = call(
+        server.url,
+        "POST",
+        "/oauth/token",
+        b"grant_type=password",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert wrong.status == 400
     assert wrong.json()["path"] == "/oauth/token"
 
@@ -92,8 +109,13 @@ def test_token_over_socket(server):
     [("GET", "/v1/bulk/ffffffffffffffffffffffffffffffff"), ("POST", "/objects/batch/default/Vehicle")],
 )
 def test_gateway_401_over_socket(server, method, path):
-    reply = call(server.url, method, path, b'{"action":{}}' if method == "POST" else None,
-                 {"Content-Type": "application/json"})
+    reply = call(
+        server.url,
+        method,
+        path,
+        b'{"action":{}}' if method == "POST" else None,
+        {"Content-Type": "application/json"},
+    )
     assert reply.status == 401
     assert reply.json() == {"message": MSG_AUTHENTICATION}
     assert reply.headers["WWW-Authenticate"] == WWW_AUTH
@@ -102,8 +124,13 @@ def test_gateway_401_over_socket(server, method, path):
 
 def test_headers_over_socket(server):
     auth = token(server.url)
-    v1 = call(server.url, "GET", "/v1/bulk/ffffffffffffffffffffffffffffffff", None,
-              {**auth, "Zuora-Track-Id": "trace-1"})
+    v1 = call(
+        server.url,
+        "GET",
+        "/v1/bulk/ffffffffffffffffffffffffffffffff",
+        None,
+        {**auth, "Zuora-Track-Id": "trace-1"},
+    )
     assert v1.headers["Zuora-Track-Id"] == "trace-1"
     assert v1.headers["Concurrency-Limit-Type"] == "Default"
     assert v1.headers["Concurrency-Limit-Limit"] == "40"
@@ -120,16 +147,28 @@ def test_gzip_both_ways_over_socket(server):
     auth = token(server.url)
     plain = call(server.url, "GET", "/objects/definitions/default", None, auth)
     assert len(plain.data) > 1000 and plain.headers["Content-Encoding"] is None
-    zipped = call(server.url, "GET", "/objects/definitions/default", None, {**auth, "Accept-Encoding": "gzip"})
+    zipped = call(
+        server.url, "GET", "/objects/definitions/default", None, {**auth, "Accept-Encoding": "gzip"}
+    )
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.data) == plain.data
-    small = call(server.url, "GET", "/objects/definitions/default?select=type", None,
-                 {**auth, "Accept-Encoding": "gzip"})
+    small = call(
+        server.url,
+        "GET",
+        "/objects/definitions/default?select=type",
+        None,
+        {**auth, "Accept-Encoding": "gzip"},
+    )
     assert len(small.data) <= 1000 and small.headers["Content-Encoding"] is None
     assert post_json(server.url, "/objects/definitions/default", PROBE_DEFINITION, auth).status == 200
     body = gzip.compress(json.dumps({"records": [{"Name__c": "zipped"}]}).encode())
-    created = call(server.url, "POST", "/objects/records/default/Probe", body,
-                   {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    created = call(
+        server.url,
+        "POST",
+        "/objects/records/default/Probe",
+        body,
+        {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert created.status == 200, created.data
     assert created.json()["records"][0]["Name__c"] == "zipped"
 
@@ -139,8 +178,13 @@ def test_gzip_bomb_over_socket_is_refused_fast_with_little_memory(server):
     bomb = gzip_bomb(1024)
     rss_before = server.rss_kib()
     started = time.perf_counter()
-    reply = call(server.url, "POST", "/objects/records/default/Vehicle", bomb,
-                 {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    reply = call(
+        server.url,
+        "POST",
+        "/objects/records/default/Vehicle",
+        bomb,
+        {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     elapsed = time.perf_counter() - started
     assert reply.status == 413
     assert reply.json() == {"code": 71012520, "message": MSG_GZIP_TOO_LARGE.format(limit=8 * 1024 * 1024)}
@@ -156,8 +200,12 @@ def test_unread_bodies_do_not_break_the_next_request(server):
     try:
         for _ in range(3):
             # Refused before the view reads the 1 MB body: the pipeline drains it or closes the connection.
-            connection.request("POST", "/objects/records/default/Vehicle", body=b"x" * (1 << 20),
-                               headers={"Content-Type": "application/json"})
+            connection.request(
+                "POST",
+                "/objects/records/default/Vehicle",
+                body=b"x" * (1 << 20),
+                headers={"Content-Type": "application/json"},
+            )
             response = connection.getresponse()
             assert response.status == 401
             assert json.loads(response.read()) == {"message": MSG_AUTHENTICATION}
@@ -168,8 +216,13 @@ def test_unread_bodies_do_not_break_the_next_request(server):
 def test_oversize_body_is_answered_over_socket():
     with CliServer(env={"ZUORA_MOCK_MAX_BODY_BYTES": "1000"}) as cli:
         auth = token(cli.url)
-        reply = call(cli.url, "POST", "/objects/records/default/Vehicle", b"{" + b" " * 200_000 + b"}",
-                     {**auth, "Content-Type": "application/json"})
+        reply = call(
+            cli.url,
+            "POST",
+            "/objects/records/default/Vehicle",
+            b"{" + b" " * 200_000 + b"}",
+            {**auth, "Content-Type": "application/json"},
+        )
         assert reply.status == 413
         assert reply.json() == {"code": 71012520, "message": MSG_BODY_TOO_LARGE.format(limit=1000)}
         assert cli.stop() == 0
@@ -184,7 +237,9 @@ def test_concurrent_retries_over_socket_make_one_record(server):
 
     def send(_: int) -> Reply:
         barrier.wait()
-        return post_json(server.url, "/objects/records/default/Probe", {"records": [{"Name__c": "once"}]}, headers)
+        return post_json(
+            server.url, "/objects/records/default/Probe", {"records": [{"Name__c": "once"}]}, headers
+        )
 
     with ThreadPoolExecutor(retries) as pool:
         replies = list(pool.map(send, range(retries)))
@@ -196,7 +251,9 @@ def test_concurrent_retries_over_socket_make_one_record(server):
         assert conflict.json()["code"] == 71012550
     listed = call(server.url, "GET", "/objects/records/default/Probe", None, auth).json()
     assert [record["Name__c"] for record in listed["records"]] == ["once"]
-    replay = post_json(server.url, "/objects/records/default/Probe", {"records": [{"Name__c": "again"}]}, headers)
+    replay = post_json(
+        server.url, "/objects/records/default/Probe", {"records": [{"Name__c": "again"}]}, headers
+    )
     if ok:
         assert replay.data == ok[0].data
     other_url = post_json(server.url, "/objects/definitions/default", PROBE_DEFINITION, headers)
@@ -215,15 +272,19 @@ def test_two_tenants_hammering_over_socket_never_leak(server):
         barrier.wait()
         problems = []
         for n in range(per_thread):
-            reply = post_json(server.url, "/objects/records/default/Probe",
-                              {"records": [{"Name__c": f"{name}-{thread}-{n}"}]}, tenants[name])
+            reply = post_json(
+                server.url,
+                "/objects/records/default/Probe",
+                {"records": [{"Name__c": f"{name}-{thread}-{n}"}]},
+                tenants[name],
+            )
             if reply.status != 200:
                 problems.append(f"{reply.status} {reply.data[:200]!r}")
         return problems
 
     jobs = [(name, t) for name in tenants for t in range(threads)]
     with ThreadPoolExecutor(len(jobs)) as pool:
-        assert sum(pool.map(hammer, jobs), []) == []
+        assert [problem for problems in pool.map(hammer, jobs) for problem in problems] == []
     for name, auth in tenants.items():
         listed = call(server.url, "GET", "/objects/records/default/Probe?pageSize=100", None, auth).json()
         names = [record["Name__c"] for record in listed["records"]]
@@ -235,8 +296,10 @@ def _start_slow_upload(url: str, auth: dict[str, str]) -> socket.socket:
     """Send the headers and half the body of a POST /v1/bulk: the request holds a concurrency slot."""
     parts = urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
-    head = (f"POST /v1/bulk HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: {auth['Authorization']}\r\n"
-            "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100\r\n\r\n")
+    head = (
+        f"POST /v1/bulk HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: {auth['Authorization']}\r\n"
+        "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100\r\n\r\n"
+    )
     sock.sendall(head.encode() + b"--b\r\n")
     return sock
 
@@ -283,8 +346,9 @@ def test_limits_over_socket():
                 break
         assert limited.status == 429
         reset = int(limited.headers["RateLimit-Reset"])
-        assert limited.json() == {"reasons": [{"code": 70, "message": MSG_RATE_LIMIT.format(
-            window="minute", seconds=reset)}]}
+        assert limited.json() == {
+            "reasons": [{"code": 70, "message": MSG_RATE_LIMIT.format(window="minute", seconds=reset)}]
+        }
         assert limited.headers["RateLimit-Remaining"] == "0"
         assert cli.stop() == 0
 

@@ -39,8 +39,9 @@ EPOCH = 1_767_225_600.123  # 2026-01-01T00:00:00.123Z
 
 
 def render(err, family, business_status=200):
-    return envelopes.render_error(err, family, request_id=REQUEST_ID, path="/p", epoch=EPOCH,
-                                  v1_business_status=business_status)
+    return envelopes.render_error(
+        err, family, request_id=REQUEST_ID, path="/p", epoch=EPOCH, v1_business_status=business_status
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,7 +78,12 @@ def test_category_and_status(cls, category, status):
 
 def test_instance_overrides():
     err = InvalidValue("bad", code=53100320, status=422, details=[{"code": 1}], headers={"X": "y"})
-    assert (err.code_for(500000), err.status, err.details, err.headers) == (53100320, 422, [{"code": 1}], {"X": "y"})
+    assert (err.code_for(500000), err.status, err.details, err.headers) == (
+        53100320,
+        422,
+        [{"code": 1}],
+        {"X": "y"},
+    )
     assert InvalidValue(resource=531003).code_for(500000) == 53100320
     assert str(InvalidValue("shown")) == "shown"
     assert ZuoraError().message == MSG_INTERNAL
@@ -114,9 +120,13 @@ def test_business_status_applies_only_to_v1():
 
 def test_objects_envelope_with_and_without_details():
     details = [{"code": 71012524, "message": "m", "record": {"Id": "x"}}]
-    body, status, _ = render(InvalidValue("Request contains invalid record", details=details), envelopes.OBJECTS)
-    assert (body, status) == ({"code": 71012520, "message": "Request contains invalid record",
-                               "details": details}, 400)
+    body, status, _ = render(
+        InvalidValue("Request contains invalid record", details=details), envelopes.OBJECTS
+    )
+    assert (body, status) == (
+        {"code": 71012520, "message": "Request contains invalid record", "details": details},
+        400,
+    )
     assert list(body) == ["code", "message", "details"]
     assert render(NotFound("nope"), envelopes.OBJECTS)[0] == {"code": 71012540, "message": "nope"}
 
@@ -125,22 +135,32 @@ def test_objects_envelope_with_and_without_details():
 def test_401_is_the_gateway_body_everywhere(family):
     body, status, headers = render(AuthenticationFailed(), family)
     assert (body, status) == ({"message": MSG_AUTHENTICATION}, 401)
-    assert headers == {"WWW-Authenticate": "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"}
+    assert headers == {
+        "WWW-Authenticate": "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"
+    }
 
 
 @pytest.mark.parametrize("family", [envelopes.V1, envelopes.OBJECTS, envelopes.OAUTH])
 def test_rate_limit_body_is_the_documented_short_one(family):
-    err = RateLimited("API Rate limit exceeded for the minute, retry after 5 seconds", headers={"Retry-After": "5"})
+    err = RateLimited(
+        "API Rate limit exceeded for the minute, retry after 5 seconds", headers={"Retry-After": "5"}
+    )
     body, status, headers = render(err, family)
-    assert body == {"reasons": [{"code": 70,
-                                 "message": "API Rate limit exceeded for the minute, retry after 5 seconds"}]}
+    assert body == {
+        "reasons": [{"code": 70, "message": "API Rate limit exceeded for the minute, retry after 5 seconds"}]
+    }
     assert (status, headers) == (429, {"Retry-After": "5"})
 
 
 def test_oauth_body_is_spring_style():
     body, status, _ = render(OAuthError("Invalid client id"), envelopes.OAUTH)
-    assert body == {"timestamp": "2026-01-01T00:00:00.123+00:00", "status": 400, "error": "Bad Request",
-                    "message": "Invalid client id", "path": "/p"}
+    assert body == {
+        "timestamp": "2026-01-01T00:00:00.123+00:00",
+        "status": 400,
+        "error": "Bad Request",
+        "message": "Invalid client id",
+        "path": "/p",
+    }
     assert status == 400
     # An OAuthError is Spring-style even if raised elsewhere.
     assert "timestamp" in render(OAuthError("x", status=401), envelopes.V1)[0]

@@ -32,7 +32,11 @@ def test_in_flight_key_is_409():
     cache.begin("k", "POST", "/v1/bulk", 0.0, object())
     with pytest.raises(IdempotencyInProgress) as info:
         cache.begin("k", "POST", "/v1/bulk", 0.0, object())
-    assert (info.value.status, info.value.category, info.value.message) == (409, 50, MSG_IDEMPOTENCY_IN_PROGRESS)
+    assert (info.value.status, info.value.category, info.value.message) == (
+        409,
+        50,
+        MSG_IDEMPOTENCY_IN_PROGRESS,
+    )
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,10 @@ def wants_gzip(accept_encoding: str) -> bool:
 
 def maybe_compress(body: bytes, mimetype: str, accept_encoding: str) -> bytes | None:
     """The gzip form of a response body when Zuora would compress it, else None."""
-    if len(body) <= COMPRESS_MIN_BYTES or mimetype not in COMPRESSIBLE_TYPES or not wants_gzip(accept_encoding):
+    if (
+        len(body) <= COMPRESS_MIN_BYTES
+        or mimetype not in COMPRESSIBLE_TYPES
+        or not wants_gzip(accept_encoding)
+    ):
         return None
     return gzip.compress(body, compresslevel=5, mtime=0)

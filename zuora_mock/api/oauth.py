@@ -23,8 +23,10 @@ def create_token() -> Response:
     state = limiter.hit(emu.clock.now())
     g.auth_rate = state
     if state.exceeded_window:
-        raise RateLimited(MSG_RATE_LIMIT.format(window=state.exceeded_window, seconds=state.reset),
-                          headers={"Retry-After": str(state.reset)})
+        raise RateLimited(
+            MSG_RATE_LIMIT.format(window=state.exceeded_window, seconds=state.reset),
+            headers={"Retry-After": str(state.reset)},
+        )
     token = emu.registry.issue_token(request.form, request.headers.get("Zuora-Entity-Ids"))
     body = {
         "access_token": token.access_token,

@@ -29,16 +29,18 @@ from ..errors import (
     LimitExceeded,
     MalformedRequest,
     MissingField,
-    NotFound as ZuoraNotFound,
     PayloadTooLarge,
     PermissionDenied,
     RateLimited,
     UnsupportedRequest,
     ZuoraError,
 )
+from ..errors import (
+    NotFound as ZuoraNotFound,
+)
 from .compression import BODY_CONSUMED_KEY, BODY_ERROR_KEY, maybe_compress
 
-TRACK_ID_FORBIDDEN = set(':;"\'')
+TRACK_ID_FORBIDDEN = set(":;\"'")
 CODE_ENTITY = 90000020
 CODE_ENTITY_MISSING = 90000022
 CODE_ORG = 90000010
@@ -100,13 +102,16 @@ def _check(track_id: str | None) -> Response | None:
     now = emu.clock.now()
     g.rate = token.tenant.rate.hit(now)
     if g.rate.exceeded_window:
-        raise RateLimited(MSG_RATE_LIMIT.format(window=g.rate.exceeded_window, seconds=g.rate.reset),
-                          headers={"Retry-After": str(g.rate.reset)})
+        raise RateLimited(
+            MSG_RATE_LIMIT.format(window=g.rate.exceeded_window, seconds=g.rate.reset),
+            headers={"Retry-After": str(g.rate.reset)},
+        )
     if g.family == envelopes.V1:
         gauge = token.tenant.concurrency[g.entity_id]
         if not gauge.acquire():
-            raise LimitExceeded(MSG_CONCURRENCY_LIMIT, code=50000070,
-                                headers={"Retry-After": RETRY_AFTER_CONCURRENCY})
+            raise LimitExceeded(
+                MSG_CONCURRENCY_LIMIT, code=50000070, headers={"Retry-After": RETRY_AFTER_CONCURRENCY}
+            )
         g.slot = gauge
     return _idempotency(token.tenant, now)
 
@@ -142,8 +147,9 @@ def _idempotency(tenant: Tenant, now: float) -> Response | None:
     if len(key) > 255 or not key:
         raise InvalidValue(MSG_IDEMPOTENCY_KEY_LENGTH)
     owner = object()
-    replay = tenant.idempotency.begin(key, request.method, request.full_path.rstrip("?"), now, owner,
-                                      scope=g.entity_id)
+    replay = tenant.idempotency.begin(
+        key, request.method, request.full_path.rstrip("?"), now, owner, scope=g.entity_id
+    )
     if replay is not None:
         g.replayed = True
         return Response(replay.body, status=replay.status, headers=replay.headers)
@@ -214,13 +220,18 @@ def _close_if_body_unread(response: Response) -> None:
     length = request.content_length or 0
     if not length:
         return
-    if length <= current_app.config["MAX_CONTENT_LENGTH"]:
-        try:
-            request.stream.exhaust() if hasattr(request.stream, "exhaust") else request.stream.read()
-            return
-        except Exception:  # noqa: BLE001 - a broken client stream only means the connection closes
-            pass
+    if length <= current_app.config["MAX_CONTENT_LENGTH"] and _drain(request.stream):
+        return
     response.headers["Connection"] = "close"
+
+
+def _drain(stream: Any) -> bool:
+    """Read and drop what the endpoint left of the body; False when the client stream broke."""
+    try:
+        stream.exhaust() if hasattr(stream, "exhaust") else stream.read()
+    except (OSError, HTTPException):
+        return False
+    return True
 
 
 def end_request(exc: BaseException | None) -> None:
@@ -243,8 +254,12 @@ def http_to_zuora(exc: HTTPException) -> ZuoraError:
     if isinstance(exc, RequestEntityTooLarge):
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         return _pipeline_error(PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit)))
-    return _pipeline_error(MalformedRequest(f"Malformed request: {exc.description or exc.name}"[:300],
-                                            status=exc.code if exc.code and 400 <= exc.code < 500 else 400))
+    return _pipeline_error(
+        MalformedRequest(
+            f"Malformed request: {exc.description or exc.name}"[:300],
+            status=exc.code if exc.code and 400 <= exc.code < 500 else 400,
+        )
+    )
 
 
 def render(err: ZuoraError) -> Response:
@@ -255,8 +270,12 @@ def render(err: ZuoraError) -> Response:
     family = g.get("family") or envelopes.family_for_path(request.path)
     business_status = 200 if emu.settings["v1_error_status"] == "200" else None
     body, status, headers = envelopes.render_error(
-        err, family, request_id=g.get("request_id") or ids.request_id(), path=request.path,
-        epoch=emu.clock.now(), v1_business_status=business_status,
+        err,
+        family,
+        request_id=g.get("request_id") or ids.request_id(),
+        path=request.path,
+        epoch=emu.clock.now(),
+        v1_business_status=business_status,
     )
     return json_response(body, status, headers)
 

@@ -30,11 +30,19 @@ class EntityData:
 
     def __init__(self, seed: Seed, tenant: Tenant, clock: Clock, settings: Mapping[str, Any]) -> None:
         self.bulk = MassActionStore.from_seed(
-            seed, clock=clock, user_id=tenant.user_id, user_email=tenant.user_email, lock=tenant.lock,
+            seed,
+            clock=clock,
+            user_id=tenant.user_id,
+            user_email=tenant.user_email,
+            lock=tenant.lock,
             settings=settings,
         )
         self.objects = CustomObjectStore.from_seed(
-            seed, clock=clock, user_id=tenant.user_id, lock=tenant.lock, zuora_object_exists=self.bulk.exists,
+            seed,
+            clock=clock,
+            user_id=tenant.user_id,
+            lock=tenant.lock,
+            zuora_object_exists=self.bulk.exists,
         )
 
     def close(self) -> None:
@@ -64,15 +72,21 @@ class Tenant:
         """Back to the seed state: fresh stores, no idempotency keys, counters at zero."""
         with self.lock:
             old = self._data
-            self._data = {e.id: EntityData(self._seed, self, self._clock, self._settings) for e in self.entities}
+            self._data = {
+                e.id: EntityData(self._seed, self, self._clock, self._settings) for e in self.entities
+            }
             self.idempotency = IdempotencyCache(self._settings["idempotency_ttl"])
-            self.rate = RateLimiter({
-                60: self.limit("rate_limit_minute"),
-                3600: self.limit("rate_limit_hour"),
-                86400: self.limit("rate_limit_day"),
-            })
+            self.rate = RateLimiter(
+                {
+                    60: self.limit("rate_limit_minute"),
+                    3600: self.limit("rate_limit_hour"),
+                    86400: self.limit("rate_limit_day"),
+                }
+            )
             self.auth_rate = RateLimiter({60: self.limit("auth_rate_limit_minute")})
-            self.concurrency = {e.id: ConcurrencyGauge(self.limit("concurrency_limit")) for e in self.entities}
+            self.concurrency = {
+                e.id: ConcurrencyGauge(self.limit("concurrency_limit")) for e in self.entities
+            }
         for data in old.values():
             data.close()
 
@@ -136,8 +150,12 @@ class Registry:
         entity = EntitySpec(str(uuid.uuid4()), template.entities[0].name)
         client = ClientSpec(client_id, secret)
         spec = TenantSpec(
-            name=f"client-{client_id}", tenant_id=str(self._next_tenant_id), user_id=ids.zuora_id(),
-            user_email=f"api.user+{client_id[:8]}@example.com", entities=(entity,), orgs=template.orgs,
+            name=f"client-{client_id}",
+            tenant_id=str(self._next_tenant_id),
+            user_id=ids.zuora_id(),
+            user_email=f"api.user+{client_id[:8]}@example.com",
+            entities=(entity,),
+            orgs=template.orgs,
             clients=(client,),
         )
         return self._add_tenant(spec), client
@@ -170,8 +188,12 @@ class Registry:
                     raise OAuthError(MSG_OAUTH_ENTITY.format(entity=wanted))
                 entity_ids = (wanted,)
             token = Token(
-                access_token=ids.token(), jti=ids.token(), tenant=tenant, client_id=client_id,
-                entity_ids=entity_ids, expires_at=self.clock.now() + self.settings["token_ttl"],
+                access_token=ids.token(),
+                jti=ids.token(),
+                tenant=tenant,
+                client_id=client_id,
+                entity_ids=entity_ids,
+                expires_at=self.clock.now() + self.settings["token_ttl"],
             )
             self._tokens[token.access_token] = token
             if len(self._tokens) % 1024 == 0:
