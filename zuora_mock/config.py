@@ -35,22 +35,36 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _optional_str(raw: str) -> str | None:
+    """An empty value means "not set", so ZUORA_MOCK_FIXTURES= falls back to the default."""
+    return raw or None
+
+
 def _positive_int(raw: str) -> int:
-    value = int(raw)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
     if value < 1:
         raise ValueError(f"expected a positive integer, got {raw!r}")
     return value
 
 
 def _non_negative_float(raw: str) -> float:
-    value = float(raw)
-    if value < 0:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
         raise ValueError(f"expected a number >= 0, got {raw!r}")
     return value
 
 
 def _port(raw: str) -> int:
-    value = int(raw)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
     if not 0 <= value <= 65535:
         raise ValueError(f"expected a port from 0 to 65535, got {raw!r}")
     return value
@@ -73,8 +87,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Interface the CLI server binds (the Docker image uses 0.0.0.0)."),
     Setting("port", 8080, _port, "TCP port of the CLI server; 0 picks a free port."),
-    Setting("fixtures", None, str, "Directory of fixture files; default: the bundled demo fixtures."),
-    Setting("base_url", None, str,
+    Setting("fixtures", None, _optional_str, "Directory of fixture files; default: the bundled demo fixtures."),
+    Setting("base_url", None, _optional_str,
             "Public base URL used in generated links (outputURL); default: the URL the request came in on."),
     Setting("strict_clients", False, _bool,
             "Accept only the OAuth clients declared in the fixtures; otherwise an unknown client id gets a fresh "
