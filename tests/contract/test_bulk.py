@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 import zipfile
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -224,3 +225,53 @@ def test_invalid_track_id_is_refused(raw: httpx.Client, bearer: dict[str, str], 
     assert response.status_code == 400
     assert body["success"] is False
     assert "Zuora-Track-Id" not in response.headers
+
+
+def response_rows(api: ZuoraClient, job: dict) -> list[dict[str, str]]:
+    with zipfile.ZipFile(io.BytesIO(api.download(job["outputURL"]))) as zipped:
+        (name,) = zipped.namelist()
+        return list(csv.DictReader(io.StringIO(zipped.read(name).decode("utf-8-sig"))))
+
+
+@pytest.mark.unverified
+def test_comment_columns_are_carried_into_the_response_file(api: ZuoraClient) -> None:
+    upload = f"#Note,{HEADER}\nfirst,RS-NOPE-{uuid.uuid4().hex[:10]}\n".encode()
+    job = api.wait_for_mass_action(api.create_mass_action(ACTION, upload)["bulkKey"])
+    assert job["status"] == "Completed"
+    (row,) = response_rows(api, job)
+    assert row["#Note"] == "first"
+    assert row["Success"] == "N"
+
+
+@pytest.mark.unverified
+def test_a_failed_row_skips_the_rest_of_its_group(api: ZuoraClient) -> None:
+    numbers = [f"RS-NOPE-{uuid.uuid4().hex[:10]}" for _ in range(4)]
+    lines = [f"Group ID,{HEADER}", f"G,{numbers[0]}", f"G,{numbers[1]}", f"G,{numbers[2]}", f"H,{numbers[3]}"]
+    job = api.wait_for_mass_action(
+        api.create_mass_action(ACTION, ("\n".join(lines) + "\n").encode())["bulkKey"]
+    )
+    rows = response_rows(api, job)
+    assert [row[HEADER] for row in rows] == numbers
+    assert [row["Success"] for row in rows] == ["N", "", "", "N"]
+
+
+@pytest.mark.unverified
+def test_idempotency_key_reused_on_another_url_is_422(
+    api: ZuoraClient, make_definition: Callable[..., str]
+) -> None:
+    vehicle = make_definition()
+    key = f"contract-{uuid.uuid4().hex}"
+    api.create_mass_action(ACTION, schedules_csv(1), idempotency_key=key)
+    with pytest.raises(ZuoraAPIError) as info:
+        api.create_records(vehicle, [{"DeviceId__c": "A"}], idempotency_key=key)
+    assert info.value.status == 422
+    assert api.list_records(vehicle)["records"] == []
+
+
+@pytest.mark.emulator_only
+def test_idempotency_key_expires_after_24_hours(api: ZuoraClient, raw: httpx.Client) -> None:
+    key = f"contract-{uuid.uuid4().hex}"
+    first = api.create_mass_action(ACTION, schedules_csv(1), idempotency_key=key)
+    assert raw.post("/_mock/clock", json={"advance": 86401}).status_code == 200
+    second = api.create_mass_action(ACTION, schedules_csv(1), idempotency_key=key)
+    assert second["bulkKey"] != first["bulkKey"]
