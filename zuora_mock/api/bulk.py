@@ -1,4 +1,4 @@
-"""Mass actions: POST /v1/bulk, GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop and the result files under /v1/files."""
+"""Mass actions: POST /v1/bulk, GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop and result files in /v1/files."""
 
 from __future__ import annotations
 

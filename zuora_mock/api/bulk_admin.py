@@ -25,7 +25,7 @@ def _store_of(bulk_key: str) -> MassActionStore:
 
 @bp.post("/<bulk_key>/advance")
 def advance(bulk_key: str) -> Response:
-    """Start a Pending job and apply {"rows": N} more rows (all remaining rows when omitted); finish a stop."""
+    """Start a Pending job and apply {"rows": N} more rows (all of them when omitted); finish a stop."""
     body = read_json() if request.get_data() else {}
     rows = body.get("rows")
     if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):

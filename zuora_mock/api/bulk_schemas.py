@@ -16,7 +16,8 @@ from .schemas import ZuoraSchema
 class BulkParamsSchema(ZuoraSchema):
     """actionType (exact spelling) and an optional 32-hex MD5 checksum; nothing else is documented."""
 
-    actionType = fields.String(required=True, validate=validate.OneOf(ACTION_TYPES, error=m.MSG_ACTION_TYPE_INVALID))
+    actionType = fields.String(required=True,
+                               validate=validate.OneOf(ACTION_TYPES, error=m.MSG_ACTION_TYPE_INVALID))
     checksum = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{32}$", error=m.MSG_CHECKSUM_FORMAT))
 
 

@@ -108,7 +108,8 @@ def _open_period(ledger: Ledger, what: str, day: str) -> None:
 
 
 def _custom_fields(row: Fields) -> dict[str, str]:
-    return {k[len(CUSTOM_FIELD_PREFIX):]: v for k, v in row.items() if k.startswith(CUSTOM_FIELD_PREFIX) and v}
+    prefix = len(CUSTOM_FIELD_PREFIX)
+    return {k[prefix:]: v for k, v in row.items() if k.startswith(CUSTOM_FIELD_PREFIX) and v}
 
 
 def _money(amount: Decimal) -> str:
@@ -183,7 +184,8 @@ def update_accounting_code(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     if object_type == "Invoice Item":
         # Zuora also updates the revenue schedules of the item.
         for schedule in ledger.revenue_schedules.values():
-            if schedule.get("linkedTransactionType") == object_type and schedule.get("linkedTransactionKey") == key:
+            linked = (schedule.get("linkedTransactionType"), schedule.get("linkedTransactionKey"))
+            if linked == (object_type, key):
                 schedule.update({k: v for k, v in changes.items() if k != "accountingCode"})
     return ()
 
@@ -212,7 +214,8 @@ def create_revenue_schedule(row: Fields, ledger: Ledger) -> tuple[str, ...]:
         # Date and amount are inherited from the transaction (Zuora does not let them differ).
         day, amount = ledger.invoices[item["invoiceId"]]["invoiceDate"], parse_decimal(item["chargeAmount"])
         schedule.update(linkedTransactionType=linked_type, linkedTransactionKey=linked_key)
-        codes = {k: item[k] for k in ("deferredRevenueAccountingCode", "recognizedRevenueAccountingCode") if k in item}
+        inherited = ("deferredRevenueAccountingCode", "recognizedRevenueAccountingCode")
+        codes = {k: item[k] for k in inherited if k in item}
     else:
         if not charge_key:
             raise RowError(m.RS_KEY_REQUIRED)
@@ -266,7 +269,7 @@ def delete_revenue_schedule(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     return ()
 
 
-# ---- ImportFXRate -------------------------------------------------------------------------------------------
+# ---- ImportFXRate ------------------------------------------------------------------------------------------
 
 
 def _currency(row: Fields, column: str, ledger: Ledger) -> str:
@@ -289,10 +292,13 @@ def import_fx_rate(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     return ()
 
 
-# ---- MPU ----------------------------------------------------------------------------------------------------
+# ---- MPU ---------------------------------------------------------------------------------------------------
 
 
-def _applications(value: str, ledger: Ledger, account: dict[str, Any]) -> list[tuple[dict[str, Any], Decimal]]:
+Application = tuple[dict[str, Any], Decimal]
+
+
+def _applications(value: str, ledger: Ledger, account: dict[str, Any]) -> list[Application]:
     applied = []
     for part in value.split("|"):
         key, sep, raw_amount = part.partition(":")
@@ -326,7 +332,7 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     method = ledger.payment_methods.get(method_id)
     if method is None:
         raise RowError(m.MPU_PM_NOT_FOUND.format(key=method_id))
-    applied: list[tuple[dict[str, Any], Decimal]] = []
+    applied: list[Application] = []
     account = None
     if account_key:
         account = ledger.accounts.get(account_key) or ledger.accounts_by_number.get(account_key)
@@ -351,9 +357,11 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     for invoice, part in applied:
         invoice["balance"] = _money(parse_decimal(invoice["balance"]) - part)
     if account is not None and applied:
-        account["balance"] = _money(parse_decimal(account["balance"]) - sum((a for _, a in applied), Decimal(0)))
+        paid = sum((a for _, a in applied), Decimal(0))
+        account["balance"] = _money(parse_decimal(account["balance"]) - paid)
     payment = {
-        "id": ids.zuora_id(), "number": ledger.next_payment_number(), "accountId": account["id"] if account else None,
+        "id": ids.zuora_id(), "number": ledger.next_payment_number(),
+        "accountId": account["id"] if account else None,
         "amount": _money(amount), "currency": currency, "effectiveDate": day, "paymentMethodId": method_id,
         "comment": comment or None, "status": "Processed",
         "invoices": [{"invoiceNumber": inv["invoiceNumber"], "amount": _money(a)} for inv, a in applied],
@@ -366,7 +374,8 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
-        Action("UpdateAccountingCode", ("Object Key", "Object Type"), tuple(AC_COLUMNS), update_accounting_code),
+        Action("UpdateAccountingCode", ("Object Key", "Object Type"), tuple(AC_COLUMNS),
+               update_accounting_code),
         Action("CreateRevenueSchedule", (),
                ("Linked Transaction Type", "Revenue Schedule Date", "Revenue Schedule Amount",
                 "Revenue Schedule Reference ID", "Revenue Schedule Notes"),
@@ -376,7 +385,8 @@ ACTIONS: dict[str, Action] = {
                ("Revenue Schedule Reference ID", "Revenue Schedule Notes"), update_revenue_schedule,
                custom_fields=True),
         Action("DeleteRevenueSchedule", ("Revenue Schedule Number",), (), delete_revenue_schedule),
-        Action("ImportFXRate", ("Provider Exchange Rate Date", "Currency (From)", "Currency (To)", "Exchange Rate"),
+        Action("ImportFXRate",
+               ("Provider Exchange Rate Date", "Currency (From)", "Currency (To)", "Exchange Rate"),
                ("Rate Set Name",), import_fx_rate, group_skip_is_error=True),
         Action("MPU", ("Payment Amount", "Currency", "Payment Date", "Payment Method ID"),
                ("Billing Account ID", "Payment Invoice", "Payment Comment"), mass_payment_upload),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ..domain.fixtures import FixtureError, Seed, SeedFile
@@ -75,9 +75,10 @@ def _records(seed_file: SeedFile | None, stem: str) -> list[dict[str, Any]]:
                 raise FixtureError(path, f"{where}.{name} must be a YYYY-MM-DD date, got {record[name]!r}")
         if stem == "invoices":
             for i_index, item in enumerate(record["items"]):
-                _check_fields(path, f"{where}.items[{i_index}]", item, _ITEM_FIELDS)
+                item_where = f"{where}.items[{i_index}]"
+                _check_fields(path, item_where, item, _ITEM_FIELDS)
                 if parse_date(item["serviceStartDate"]) is None:
-                    raise FixtureError(path, f"{where}.items[{i_index}].serviceStartDate must be a YYYY-MM-DD date")
+                    raise FixtureError(path, f"{item_where}.serviceStartDate must be a YYYY-MM-DD date")
     return data
 
 
@@ -110,8 +111,9 @@ class Ledger:
         files = seed.finance
         unknown = sorted(set(files) - set(_SCHEMAS))
         if unknown:
-            raise FixtureError(files[unknown[0]].path, f"unknown finance seed file '{unknown[0]}.json'; expected one "
-                                                       f"of {', '.join(sorted(_SCHEMAS))}")
+            expected = ", ".join(sorted(_SCHEMAS))
+            raise FixtureError(files[unknown[0]].path,
+                               f"unknown finance seed file '{unknown[0]}.json'; expected one of {expected}")
         loaded = {stem: _records(files.get(stem), stem) for stem in _SCHEMAS}
 
         def path(stem: str) -> str:
@@ -124,8 +126,8 @@ class Ledger:
         self.invoice_items: dict[str, dict[str, Any]] = {}
         for invoice in self.invoices.values():
             if invoice["accountId"] not in self.accounts:
-                raise FixtureError(path("invoices"), f"invoice {invoice['invoiceNumber']} names unknown account "
-                                                     f"{invoice['accountId']!r}")
+                raise FixtureError(path("invoices"), f"invoice {invoice['invoiceNumber']} names unknown "
+                                                     f"account {invoice['accountId']!r}")
             for item in invoice["items"]:
                 item["invoiceId"] = invoice["id"]
                 self.invoice_items[item["id"]] = item
@@ -136,7 +138,8 @@ class Ledger:
                                          _copy(loaded["revenue_schedules"]), "number")
         self.accounting_codes = _unique(path("accounting_codes"), "accounting_codes",
                                         _copy(loaded["accounting_codes"]), "name")
-        self.periods = [(parse_date(p["startDate"]), parse_date(p["endDate"]), p) for p in loaded["accounting_periods"]]
+        self.periods = [(parse_date(p["startDate"]), parse_date(p["endDate"]), p)
+                        for p in loaded["accounting_periods"]]
         self.currencies = {c["code"]: c for c in _copy(loaded["currencies"])}
         self.fx_rates: dict[tuple[str, str, str, str], Decimal] = {
             (r.get("rateSetName") or "", r["date"], r["from"], r["to"]): parse_decimal(r["rate"])

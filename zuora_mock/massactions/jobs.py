@@ -144,7 +144,7 @@ class Job:
         self.status = STOPPING
 
     def finish(self, now: float) -> tuple[str, bytes] | None:
-        """End the job: Processing -> Completed, Stopping -> Stopped; returns (file name, zip) if a file exists."""
+        """End the job: Processing -> Completed, Stopping -> Stopped; returns (name, zip) if a file exists."""
         if self.status == STOPPING and self._out is None:
             self.total = 0
             self._end(STOPPED, now)

@@ -27,8 +27,10 @@ MSG_CSV_MISSING_COLUMNS = "The file is missing the column(s) required for {actio
 
 # Job errors (GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop, GET /v1/files/{id}).
 MSG_NOT_FOUND = "Cannot find entity by key: '{key}'."
-MSG_STOP_ENDED = "The mass action cannot be stopped because its status is {status}; only Pending or Processing mass " \
-                 "actions can be stopped."
+MSG_STOP_ENDED = (
+    "The mass action cannot be stopped because its status is {status}; only Pending or Processing mass "
+    "actions can be stopped."
+)
 
 # Admin (manual progression).
 MSG_ADMIN_ENDED = "The mass action has already ended with status {status}."
@@ -68,7 +70,9 @@ MPU_PM_NOT_FOUND = "Payment method '{key}' does not exist."
 MPU_PM_OTHER_ACCOUNT = "Payment method {key} does not belong to billing account {account}."
 MPU_UNASSIGNED_INVOICE = "Payment Invoice must be blank when Billing Account ID is blank."
 MPU_UNASSIGNED_PM = "A payment without a Billing Account ID needs an external payment method."
-MPU_CURRENCY_MISMATCH = "Currency {currency} does not match the currency {expected} of billing account {account}."
+MPU_CURRENCY_MISMATCH = (
+    "Currency {currency} does not match the currency {expected} of billing account {account}."
+)
 MPU_INVOICE_FORMAT = "Payment Invoice must look like INV-00000001:10.00|INV-00000002:5.00, got '{value}'."
 MPU_INVOICE_NOT_FOUND = "Invoice '{key}' does not exist."
 MPU_INVOICE_OTHER_ACCOUNT = "Invoice {key} does not belong to billing account {account}."

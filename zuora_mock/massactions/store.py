@@ -12,7 +12,7 @@ from ..domain.fixtures import Seed
 from ..errors import NotFound, RuleRestriction
 from . import messages as m
 from .finance import Ledger
-from .jobs import ENDED, PENDING, PROCESSING, STOPPING, Job
+from .jobs import PENDING, PROCESSING, STOPPING, Job
 from .results import OUTPUT_TYPE
 from .upload import Upload
 
@@ -50,7 +50,7 @@ class MassActionStore:
         with self.lock:
             return self.ledger.exists(object_type, key)
 
-    # ---- operations behind the endpoints ---------------------------------------------------------------------
+    # ---- operations behind the endpoints -------------------------------------------------------------------
 
     def submit(self, upload: Upload) -> str:
         """Create a Pending job for a validated upload and start its progression; returns the bulkKey."""
@@ -93,7 +93,7 @@ class MassActionStore:
         return found
 
     def advance(self, key: str, rows: int | None, base_url: str) -> dict[str, Any]:
-        """Manual progression: start a Pending job, apply `rows` rows (all when None), finish a stop or the job."""
+        """Manual progression: start a Pending job, apply `rows` rows (all when None), finish a stop."""
         with self.lock:
             job = self._job(key)
             if job.ended:
@@ -124,7 +124,7 @@ class MassActionStore:
         if worker is not None and worker is not threading.current_thread():
             worker.join(timeout=2)
 
-    # ---- internals --------------------------------------------------------------------------------------------
+    # ---- internals -----------------------------------------------------------------------------------------
 
     def _job(self, key: str) -> Job:
         job = self.jobs.get(key)
@@ -193,7 +193,7 @@ class MassActionStore:
                     self._wake.wait(timeout=wait)
 
     def _tick(self) -> float:
-        """Advance every active job to where the clock says it should be; returns seconds until the next step."""
+        """Advance every active job to where the clock says it should be; returns seconds to the next step."""
         delay = self.settings["bulk_start_delay"]
         rate = self.settings["bulk_rows_per_second"]
         with self._wake:

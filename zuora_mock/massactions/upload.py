@@ -1,4 +1,4 @@
-"""Checks an uploaded mass-action file before a job exists: size, checksum, zip, CSV text and header columns."""
+"""Checks an uploaded mass-action file before a job exists: size, checksum, zip, CSV text and header."""
 
 from __future__ import annotations
 
