@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
 from . import messages as m
-from .records import Claims, ObjectData, check_relationships, failure_detail, merged_record, valid_id
+from .records import ID_LENGTH, Claims, ObjectData, check_relationships, failure_detail, valid_id
 
 UPDATE = "update"
 DELETE = "delete"
@@ -76,43 +76,62 @@ def parse_batch(body: Any) -> BatchAction:
     return BatchAction(DELETE, False, ids=ids)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """New versions of the valid records of an update, ready to store in one step."""
+
+    records: dict[str, dict[str, Any]]
+    # (new, previous) versions of the records whose unique fields were sent: their indexes need updating.
+    unique_changes: list[tuple[dict[str, Any], dict[str, Any]]]
+
+    def apply(self, data: ObjectData) -> None:
+        for record, previous in self.unique_changes:
+            data.reindex(record, previous)
+        data.records.update(self.records)
+
+
 def plan_update(data: ObjectData, records: Mapping[str, Any], objects: Mapping[str, ObjectData],
                 zuora_object_exists: Callable[[str, str], bool], user_id: str,
-                timestamp: str) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]]]:
+                timestamp: str) -> tuple[Plan, list[dict[str, Any]]]:
     """Validate every record in request order against the current state (caller holds the lock); write nothing.
 
-    Returns the new record versions to store (with their previous versions) and the failures as `details`.
+    Returns the new record versions to store and the failures as `details`.
     """
     definition = data.definition
     stored = data.records
-    claims = Claims(data) if data.unique else None
-    planned: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    merge = definition.merge
+    store_checked = definition.store_checked
+    claims = Claims(data) if definition.unique_set else None
+    planned: dict[str, dict[str, Any]] = {}
+    planned_unique: list[tuple[dict[str, Any], dict[str, Any]]] = []
     failures: list[dict[str, Any]] = []
+    # Keys of a JSON object are unique, so each record appears once and is checked against the stored state.
     for record_id, values in records.items():
-        if not isinstance(values, dict):
+        if values.__class__ is not dict:
             failures.append(failure_detail((m.CODE_INVALID, m.MSG_RECORD_NOT_OBJECT), {}, record_id))
             continue
-        if not valid_id(record_id):
-            failures.append(failure_detail((m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100])),
-                                           values, record_id))
-            continue
-        current = planned[record_id][0] if record_id in planned else stored.get(record_id)
+        current = stored.get(record_id)
         if current is None:
-            failures.append(failure_detail((m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND), values, record_id))
+            failure = ((m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100]))
+                       if len(record_id) != ID_LENGTH else (m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND))
+            failures.append(failure_detail(failure, values, record_id))
             continue
-        failure = definition.check_fields(values, full=False)
-        if failure is None and claims is not None:
-            failure = claims.conflict(record_id, values)
-        if failure is None and definition.relationships:
-            failure = check_relationships(definition, values, objects, zuora_object_exists)
+        record = current.copy()
+        failure = merge(record, values)
+        needs_store = failure is None and store_checked and not store_checked.isdisjoint(values)
+        if needs_store:
+            failure = (claims.conflict(record_id, values) if claims is not None else None) or check_relationships(
+                definition, values, objects, zuora_object_exists)
         if failure is not None:
             failures.append(failure_detail(failure, values, record_id))
             continue
-        if claims is not None:
+        if needs_store and claims is not None:
             claims.accept(record_id, current, values)
-        previous = planned[record_id][1] if record_id in planned else current
-        planned[record_id] = (merged_record(current, values, user_id, timestamp, replace=False), previous)
-    return list(planned.values()), failures
+            planned_unique.append((record, current))
+        record["UpdatedById"] = user_id
+        record["UpdatedDate"] = timestamp
+        planned[record_id] = record
+    return Plan(planned, planned_unique), failures
 
 
 def check_delete_ids(ids: list[Any]) -> list[dict[str, Any]]:

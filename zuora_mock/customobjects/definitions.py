@@ -11,7 +11,18 @@ import orjson
 
 from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 from . import messages as m
-from .fields import Check, Failure, compile_check
+from .fields import (
+    FAST_BOOLEAN,
+    FAST_ENUM,
+    FAST_INTEGER,
+    FAST_NUMBER,
+    FAST_TEXT,
+    FRACTION_SCALE,
+    Check,
+    Failure,
+    compile_check,
+    fast_path,
+)
 
 NAMESPACE = "default"
 ZUORA_NAMESPACE = "com_zuora"
@@ -119,6 +130,7 @@ class FieldSpec:
     multiselect: bool
     default: Any
     check: Check
+    fast: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,12 @@ class Definition:
         self.relationships = relationships
         self.related_objects = related_objects
         self.defaults = {f.name: f.default for f in fields.values() if f.default is not None}
+        self.checks: dict[str, Check] = {name: spec.check for name, spec in fields.items()}
+        self.fast: dict[str, tuple[Any, ...]] = {name: spec.fast for name, spec in fields.items()}
+        self.unique_set = frozenset(unique)
+        self.relationship_fields = frozenset(link.field for link in relationships)
+        # Fields whose values need the store (unique indexes, related records), not just the value.
+        self.store_checked = self.unique_set | self.relationship_fields
         self.wire: dict[str, Any] = {}
 
     def stamp(self, definition_id: str, user_id: str, timestamp: str) -> None:
@@ -154,30 +172,66 @@ class Definition:
         self.wire = {"Id": definition_id, "type": self.name, "CreatedById": user_id, "UpdatedById": user_id,
                      "CreatedDate": timestamp, "UpdatedDate": timestamp, "schema": self.schema}
 
-    def check_fields(self, values: Mapping[str, Any], *, full: bool) -> Failure | None:
-        """The first problem of a record's submitted fields; `full` for create and PUT (required ones present)."""
-        fields = self.fields
-        required = self.required_set
+    def merge(self, record: dict[str, Any], values: Mapping[str, Any]) -> Failure | None:
+        """Check submitted fields and write them into `record` (a private copy) in one pass; null clears.
+
+        Returns the first problem; the caller then drops the copy. System keys a client echoes back are ignored.
+        """
+        fast = self.fast
         for name, value in values.items():
-            spec = fields.get(name)
+            spec = fast.get(name)
             if spec is None:
                 if name in RECORD_SYSTEM_KEYS:
                     continue
                 return m.CODE_UNKNOWN_FIELD, m.MSG_UNKNOWN_FIELD.format(field=name)
             if value is None:
-                if name in required:
+                if name in self.required_set:
                     return m.CODE_MISSING, m.MSG_REQUIRED_NULL.format(field=name)
+                record.pop(name, None)
                 continue
-            if value == "":
-                return m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name)
-            failure = spec.check(value)
+            kind = spec[0]
+            cls = value.__class__
+            # Inline acceptance of the usual values; anything else goes through the field's full check.
+            if kind == FAST_TEXT:
+                if cls is str and value and len(value) <= spec[1]:
+                    record[name] = value
+                    continue
+            elif kind == FAST_ENUM:
+                if cls is str and value in spec[2] and len(value) <= spec[1]:
+                    record[name] = value
+                    continue
+            elif kind == FAST_INTEGER:
+                if cls is int and spec[1] <= value <= spec[2]:
+                    record[name] = value
+                    continue
+            elif kind == FAST_NUMBER:
+                if ((cls is int or (cls is float and (value * FRACTION_SCALE).is_integer()))
+                        and spec[1] <= value <= spec[2]):
+                    record[name] = value
+                    continue
+            elif kind == FAST_BOOLEAN and cls is bool:
+                record[name] = value
+                continue
+            failure = spec[3](value)
             if failure is not None:
                 return failure
-        if full:
-            missing = [name for name in self.required if name not in values and name not in self.defaults]
-            if missing:
-                return m.CODE_MISSING, m.MSG_MISSING_REQUIRED.format(fields=orjson.dumps(missing).decode())
+            record[name] = value
         return None
+
+    def missing_required(self, record: Mapping[str, Any]) -> Failure | None:
+        """A full record (create, PUT) must hold every required field."""
+        missing = [name for name in self.required if name not in record]
+        if missing:
+            return m.CODE_MISSING, m.MSG_MISSING_REQUIRED.format(fields=orjson.dumps(missing).decode())
+        return None
+
+    def check_fields(self, values: Mapping[str, Any], *, full: bool) -> Failure | None:
+        """The first problem of a record's submitted fields; `full` for create and PUT (required ones present)."""
+        scratch: dict[str, Any] = dict(self.defaults) if full else {}
+        failure = self.merge(scratch, values)
+        if failure is None and full:
+            failure = self.missing_required(scratch)
+        return failure
 
 
 def _str(value: Any, limit: int) -> bool:
@@ -251,40 +305,18 @@ def _parse_property(obj: str, field: str, raw: Any, filterable: bool) -> tuple[d
     for key in number_only:
         if key in raw and (type(raw[key]) not in (int, float)):
             raise InvalidValue(m_format(MSG_FIELD_BOUND, object=obj, field=field, key=key))
-    base = compile_check(field, kind, fmt, max_length, enum, multiselect)
-    check = _with_bounds(base, raw.get("minimum"), raw.get("maximum"), field)
+    check = compile_check(field, kind, fmt, max_length, enum, multiselect, raw.get("minimum"), raw.get("maximum"))
     default = raw.get("default")
     if default is not None:
-        failure = (m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=field)) if default == "" else check(default)
+        failure = check(default)
         if failure is not None:
             raise InvalidValue(m_format(MSG_FIELD_DEFAULT, object=obj, field=field, problem=failure[1]))
     wire = {k: v for k, v in raw.items() if k != "origin"}
     if text_like and "maxLength" not in wire:
         wire["maxLength"] = max_length
     wire["origin"] = "custom"
-    return wire, FieldSpec(field, kind, fmt, enum, multiselect, default, check)
-
-
-MSG_BELOW_MINIMUM = ("Json input does not match schema. Error(s): numeric instance is lower than the required minimum "
-                     "(minimum: {bound}, found: {value})")
-MSG_ABOVE_MAXIMUM = ("Json input does not match schema. Error(s): numeric instance is greater than the required "
-                     "maximum (maximum: {bound}, found: {value})")
-
-
-def _with_bounds(check: Check, minimum: float | None, maximum: float | None, field: str) -> Check:
-    if minimum is None and maximum is None:
-        return check
-
-    def bounded(value: Any) -> Failure | None:
-        failure = check(value)
-        if failure is not None:
-            return failure
-        if minimum is not None and value < minimum:
-            return m.CODE_INVALID, MSG_BELOW_MINIMUM.format(bound=minimum, value=value)
-        if maximum is not None and value > maximum:
-            return m.CODE_INVALID, MSG_ABOVE_MAXIMUM.format(bound=maximum, value=value)
-        return None
-    return bounded
+    fast = fast_path(kind, fmt, max_length, enum, multiselect, raw.get("minimum"), raw.get("maximum"), check)
+    return wire, FieldSpec(field, kind, fmt, enum, multiselect, default, check, fast)
 
 
 def _name_list(obj: str, raw: Mapping[str, Any], key: str, custom: Mapping[str, Any]) -> list[str]:

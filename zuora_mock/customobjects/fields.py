@@ -18,13 +18,14 @@ Check = Callable[[Any], Failure | None]
 _JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object",
                type(None): "null"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+MAX_DATETIME_LENGTH = len("2024-07-09T06:41:17.123456789+00:00")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE_PATTERN = "yyyy-MM-dd"
 DATETIME_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
 MULTISELECT_SEPARATOR = ";"
 MAX_INTEGER_DIGITS = 13
 MAX_FRACTION_DIGITS = 9
+FRACTION_SCALE = 10.0 ** MAX_FRACTION_DIGITS
 
 
 def json_type(value: Any) -> str:
@@ -43,10 +44,17 @@ def valid_date(value: str) -> bool:
 
 
 def valid_datetime(value: str) -> bool:
-    if not _DATETIME.match(value):
+    """yyyy-MM-ddTHH:mm:ss[.fraction] with Z or +HH:MM; positional checks first, the calendar by datetime."""
+    n = len(value)
+    if (not 20 <= n <= MAX_DATETIME_LENGTH or value[4] != "-" or value[7] != "-" or value[10] != "T"
+            or value[13] != ":" or value[16] != ":" or value[19] not in ".Z+-"):
+        return False
+    if value[19] == "." and not value[20].isdigit():
+        return False
+    if value[-1] != "Z" and not (n >= 25 and value[-6] in "+-" and value[-3] == ":"):
         return False
     try:
-        datetime.fromisoformat(value[:19])
+        datetime.fromisoformat(value)
     except ValueError:
         return False
     return True
@@ -57,94 +65,145 @@ def _enum_text(values: tuple[str, ...]) -> str:
 
 
 def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
-                  enum: tuple[str, ...] | None, multiselect: bool) -> Check:
-    """Build the value check of one custom field (non-null, non-empty values only)."""
+                  enum: tuple[str, ...] | None, multiselect: bool, minimum: float | None = None,
+                  maximum: float | None = None) -> Check:
+    """Build the value check of one custom field for non-null values (the empty string included)."""
+    empty: Failure = (m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name))
+
+    def wrong_type(value: Any, expected: str) -> Failure:
+        if value == "":
+            return empty
+        return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected=expected, actual=json_type(value))
+
     if kind == "boolean":
         def check_bool(value: Any) -> Failure | None:
             if value is True or value is False:
                 return None
-            return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected="boolean", actual=json_type(value))
+            return wrong_type(value, "boolean")
         return check_bool
 
-    if kind == "integer":
-        def check_int(value: Any) -> Failure | None:
-            if type(value) is not int:
-                return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected="integer", actual=json_type(value))
-            if abs(value) >= 10 ** MAX_INTEGER_DIGITS:
-                return m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name)
-            return None
-        return check_int
+    if kind in ("integer", "number"):
+        return _compile_number(name, kind, minimum, maximum, wrong_type)
 
-    if kind == "number":
-        limit = 10 ** MAX_INTEGER_DIGITS
+    def too_long(value: str) -> Failure:
+        return m.CODE_INVALID, m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=max_length)
 
-        def check_number(value: Any) -> Failure | None:
-            cls = type(value)
-            if cls is not int and cls is not float:
-                return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected="number", actual=json_type(value))
-            if abs(value) >= limit:
-                return m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name)
-            if cls is float:
-                text = repr(value)
-                if "e" in text or "E" in text or len(text.partition(".")[2]) > MAX_FRACTION_DIGITS:
-                    return m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name)
-            return None
-        return check_number
-
-    maximum = max_length
-
-    def wrong_type(value: Any) -> Failure:
-        return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected="string", actual=json_type(value))
-
-    def too_long(value: str) -> Failure | None:
-        if maximum is not None and len(value) > maximum:
-            return m.CODE_INVALID, m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=maximum)
-        return None
-
-    if enum is not None and multiselect:
-        allowed = frozenset(enum)
-        allowed_text = _enum_text(enum)
-
-        def check_multi(value: Any) -> Failure | None:
-            if type(value) is not str:
-                return wrong_type(value)
-            for part in value.split(MULTISELECT_SEPARATOR):
-                if part not in allowed:
-                    return m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=part, allowed=allowed_text)
-            return too_long(value)
-        return check_multi
-
+    limit = max_length if max_length is not None else 1 << 62
     if enum is not None:
         allowed = frozenset(enum)
         allowed_text = _enum_text(enum)
 
+        def not_allowed(value: str) -> Failure:
+            return m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=allowed_text)
+
+        if multiselect:
+            def check_multi(value: Any) -> Failure | None:
+                if value.__class__ is not str:
+                    return wrong_type(value, "string")
+                if not value:
+                    return empty
+                for part in value.split(MULTISELECT_SEPARATOR):
+                    if part not in allowed:
+                        return not_allowed(part)
+                return too_long(value) if len(value) > limit else None
+            return check_multi
+
         def check_enum(value: Any) -> Failure | None:
-            if type(value) is not str:
-                return wrong_type(value)
+            if value.__class__ is not str:
+                return wrong_type(value, "string")
             if value not in allowed:
-                return m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=allowed_text)
-            return too_long(value)
+                return empty if not value else not_allowed(value)
+            return too_long(value) if len(value) > limit else None
         return check_enum
 
     if fmt in ("date", "date-time", "uuid"):
         valid, message, pattern = {
             "date": (valid_date, m.MSG_BAD_DATE, DATE_PATTERN),
             "date-time": (valid_datetime, m.MSG_BAD_DATE, DATETIME_PATTERN),
-            "uuid": (lambda v: bool(_UUID.match(v)), m.MSG_BAD_UUID, ""),
+            "uuid": (lambda v: _UUID.match(v) is not None, m.MSG_BAD_UUID, ""),
         }[fmt]
 
         def check_format(value: Any) -> Failure | None:
-            if type(value) is not str:
-                return wrong_type(value)
+            if value.__class__ is not str:
+                return wrong_type(value, "string")
+            if not value:
+                return empty
             if not valid(value):
                 return m.CODE_INVALID, message.format(value=value, pattern=pattern)
-            return too_long(value)
+            return too_long(value) if len(value) > limit else None
         return check_format
 
     def check_string(value: Any) -> Failure | None:
-        if type(value) is not str:
-            return wrong_type(value)
-        if maximum is not None and len(value) > maximum:
-            return m.CODE_INVALID, m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=maximum)
-        return None
+        if value.__class__ is not str:
+            return wrong_type(value, "string")
+        if not value:
+            return empty
+        return too_long(value) if len(value) > limit else None
     return check_string
+
+
+def _compile_number(name: str, kind: str, minimum: float | None, maximum: float | None,
+                    wrong_type: Callable[[Any, str], Failure]) -> Check:
+    """Integer and number checks: JSON type, Zuora's 13.9 digits, then the definition's minimum and maximum."""
+    limit = 10 ** MAX_INTEGER_DIGITS
+    low = minimum if minimum is not None else -limit
+    high = maximum if maximum is not None else limit
+    digits: Failure = (m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name))
+    integer_only = kind == "integer"
+
+    def out_of_range(value: float) -> Failure | None:
+        if not -limit < value < limit:
+            return digits
+        if minimum is not None and value < minimum:
+            return m.CODE_INVALID, MSG_BELOW_MINIMUM.format(bound=minimum, value=value)
+        if maximum is not None and value > maximum:
+            return m.CODE_INVALID, MSG_ABOVE_MAXIMUM.format(bound=maximum, value=value)
+        return None
+
+    def check_number(value: Any) -> Failure | None:
+        cls = value.__class__
+        if cls is int:
+            if low <= value <= high and -limit < value < limit:
+                return None
+            return out_of_range(value)
+        if cls is float and not integer_only:
+            if not (value * FRACTION_SCALE).is_integer():
+                # Slow exact path only when the cheap test cannot vouch for at most 9 decimals.
+                text = repr(value)
+                if "e" in text or "n" in text or len(text) - text.find(".") - 1 > MAX_FRACTION_DIGITS:
+                    return digits
+            if low <= value <= high and -limit < value < limit:
+                return None
+            return out_of_range(value)
+        return wrong_type(value, kind)
+    return check_number
+
+
+MSG_BELOW_MINIMUM = ("Json input does not match schema. Error(s): numeric instance is lower than the required minimum "
+                     "(minimum: {bound}, found: {value})")
+MSG_ABOVE_MAXIMUM = ("Json input does not match schema. Error(s): numeric instance is greater than the required "
+                     "maximum (maximum: {bound}, found: {value})")
+
+
+# Fast-path shapes: merge() accepts the common valid values inline and calls the full check only otherwise.
+FAST_TEXT, FAST_ENUM, FAST_INTEGER, FAST_NUMBER, FAST_BOOLEAN, FAST_NONE = range(6)
+
+
+def fast_path(kind: str, fmt: str | None, max_length: int | None, enum: tuple[str, ...] | None,
+              multiselect: bool, minimum: float | None, maximum: float | None, check: Check) -> tuple[Any, ...]:
+    """A conservative inline test per field: it only ever accepts values the full check accepts."""
+    bound = 10 ** MAX_INTEGER_DIGITS - 1
+    low = max(minimum, -bound) if minimum is not None else -bound
+    high = min(maximum, bound) if maximum is not None else bound
+    if kind == "boolean":
+        return FAST_BOOLEAN, None, None, check
+    if kind == "integer":
+        return FAST_INTEGER, low, high, check
+    if kind == "number":
+        return FAST_NUMBER, low, high, check
+    limit = max_length if max_length is not None else 1 << 62
+    if enum is not None and not multiselect:
+        return FAST_ENUM, limit, frozenset(enum), check
+    if enum is None and fmt in (None, "url"):
+        return FAST_TEXT, limit, None, check
+    return FAST_NONE, None, None, check

@@ -28,17 +28,24 @@ class ObjectData:
     def put(self, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
         """Store a new version of a record and keep the unique indexes in step."""
         record_id = record["Id"]
-        for field, index in self.unique.items():
-            old = previous.get(field) if previous is not None else None
-            new = record.get(field)
-            if old != new and old is not None and index.get(old) == record_id:
-                del index[old]
-            if new is not None:
-                index[new] = record_id
-        if record_id not in self.positions:
+        self.reindex(record, previous)
+        if previous is None and record_id not in self.positions:
             self.positions[record_id] = self._next
             self._next += 1
         self.records[record_id] = record
+
+    def reindex(self, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+        """Move the unique values of a record from its previous version to the new one."""
+        record_id = record["Id"]
+        for field, index in self.unique.items():
+            old = previous.get(field) if previous is not None else None
+            new = record.get(field)
+            if old == new:
+                continue
+            if old is not None and index.get(old) == record_id:
+                del index[old]
+            if new is not None:
+                index[new] = record_id
 
     def remove(self, record_id: str) -> bool:
         record = self.records.pop(record_id, None)

@@ -282,12 +282,11 @@ class CustomObjectStore:
                     data.remove(record_id)
                 return []
             timestamp = ids.iso_millis(self.clock.now())
-            planned, failures = plan_update(data, action.records or {}, self.objects, self.zuora_object_exists,
-                                            self.user_id, timestamp)
+            plan, failures = plan_update(data, action.records or {}, self.objects, self.zuora_object_exists,
+                                         self.user_id, timestamp)
             if failures and not action.allow_partial:
                 raise _batch_error(m.MSG_UPDATE_INVALID, failures)
-            for record, previous in planned:
-                data.put(record, previous)
+            plan.apply(data)
             return failures
 
 
