@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from tests.api.test_bulk_upload import assert_v1_error, post_bulk
 from tests.conftest import MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
@@ -163,12 +162,12 @@ def test_time_mode_shows_processing_rows_at_the_configured_rate(make_app: Callab
 
 def test_result_file_keeps_hash_columns_and_adds_the_schedule_number(immediate: Bulk) -> None:
     upload = (
-        "#Source,Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount,#Owner\n"
-        "crm,C-00000001,2025-12-01,100.50,\"Quinn, Avery\"\n"
-        "crm,C-00000002,2025-12-01,10,ops\n"
-        "\"multi\nline\",C-00000003,2025-13-01,10,ops\n"
-        "erp,C-00000003,2026-01-15,75,#not-a-comment\n"
-    ).encode()
+        b"#Source,Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount,#Owner\n"
+        b"crm,C-00000001,2025-12-01,100.50,\"Quinn, Avery\"\n"
+        b"crm,C-00000002,2025-12-01,10,ops\n"
+        b"\"multi\nline\",C-00000003,2025-13-01,10,ops\n"
+        b"erp,C-00000003,2026-01-15,75,#not-a-comment\n"
+    )
     status = immediate.get(immediate.upload("CreateRevenueSchedule", upload, "schedules.csv"))
     assert counts(status) == [4, 4, 2, 2]
     assert immediate.result_rows(status) == [
@@ -204,8 +203,8 @@ def test_a_later_job_sees_the_effects_of_an_earlier_one(immediate: Bulk) -> None
      [5, 3, 2, 1]),
     # ImportFXRate: skipped rows are marked N with the documented message.
     ("ImportFXRate",
-     "Group ID,Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n"
-     "A,2025-12-01,EUR,XXX,1.1\nA,2025-12-01,EUR,USD,1.1\nB,2025-12-01,GBP,USD,1.3\n",
+     ("Group ID,Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n"
+      "A,2025-12-01,EUR,XXX,1.1\nA,2025-12-01,EUR,USD,1.1\nB,2025-12-01,GBP,USD,1.3\n"),
      [["A", "2025-12-01", "EUR", "XXX", "1.1", "N", m.FX_CURRENCY.format(column="Currency (To)", value="XXX")],
       ["A", "2025-12-01", "EUR", "USD", "1.1", "N", m.ROW_GROUP_SKIPPED],
       ["B", "2025-12-01", "GBP", "USD", "1.3", "Y", ""]],

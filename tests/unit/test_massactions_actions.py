@@ -17,6 +17,8 @@ ACCOUNT_USD = "2c92c0f86a8dd422016a9e7a70116b0d"
 CHECK = "2c92c0f96b1e2a4b016b2f0c3a600001"
 CARD_USD = "2c92c0f96b1e2a4b016b2f0c3a600011"
 ACH_EUR = "2c92c0f96b1e2a4b016b2f0c3a600012"
+AC_TYPES = ("Invoice Item, Invoice Item Adjustment, Credit Memo Item, Debit Memo Item, Product Rate Plan Charge, "
+            "Revenue Schedule, Payment, Refund, Taxation Item, Credit Balance Adjustment")
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +46,7 @@ def run(ledger: Ledger, action: str, row: dict[str, str]) -> tuple[str, ...] | s
     ({"Object Key": "x" * 33, "Object Type": "Invoice Item", "Accounting Code": "Cash"},
      m.ROW_TOO_LONG.format(column="Object Key", limit=32)),
     ({"Object Key": ITEM, "Object Type": "Invoice", "Accounting Code": "Cash"},
-     m.AC_OBJECT_TYPE_INVALID.format(value="Invoice", choices=", ".join(
-         ["Invoice Item", "Invoice Item Adjustment", "Credit Memo Item", "Debit Memo Item", "Product Rate Plan Charge",
-          "Revenue Schedule", "Payment", "Refund", "Taxation Item", "Credit Balance Adjustment"]))),
+     m.AC_OBJECT_TYPE_INVALID.format(value="Invoice", choices=AC_TYPES)),
     ({"Object Key": ITEM, "Object Type": "Invoice Item"}, m.AC_NONE),
     ({"Object Key": ITEM, "Object Type": "Invoice Item", "Accounting Code": "Nope"}, m.AC_NOT_FOUND.format(code="Nope")),
     ({"Object Key": ITEM, "Object Type": "Invoice Item", "Accounting Code": "Legacy Revenue"},
