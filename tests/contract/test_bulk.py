@@ -12,7 +12,8 @@ import re
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +27,23 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 ACTION = "DeleteRevenueSchedule"
 HEADER = "Revenue Schedule Number"
 COUNTS = ("totalCount", "processedCount", "errorCount", "successCount")
+
+
+@pytest.fixture(autouse=True)
+def settle_jobs(api: ZuoraClient, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Leave no mass action running behind a test: each one is waited for until it ends."""
+    keys: list[str] = []
+    upload = api.create_mass_action
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        body = upload(*args, **kwargs)
+        keys.append(body["bulkKey"])
+        return body
+
+    monkeypatch.setattr(api, "create_mass_action", recording)
+    yield
+    for key in dict.fromkeys(keys):
+        api.wait_for_mass_action(key)
 
 
 def schedules_csv(rows: int) -> bytes:
