@@ -147,9 +147,20 @@ def test_scheme_is_case_insensitive(web):
     assert web.get("/v1/probe/items", headers={"Authorization": f"bearer {token}"}).status_code == 200
 
 
-def test_401_even_when_the_body_is_bad(web):
-    response = web.post("/objects/probe/items", data="{not json", content_type="application/json")
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b"{not json", None),
+        (b"not gzip", "gzip"),
+        (b"{}", "br"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/objects/probe/items", "/v1/probe/items"])
+def test_401_even_when_the_body_is_bad(web, path, data, encoding):
+    headers = {"Content-Encoding": encoding} if encoding else {}
+    response = web.post(path, data=data, content_type="application/json", headers=headers)
     assert response.status_code == 401
+    assert response.get_json() == {"message": MSG_AUTHENTICATION}
 
 
 # --- Zuora-Entity-Ids -------------------------------------------------------------------------------------------

@@ -80,32 +80,36 @@ def begin_request() -> Response | None:
 
 
 def _check(track_id: str | None) -> Response | None:
+    """Front door (track id, route, size), then the gateway (token, rate), then the request itself."""
     if track_id is not None and not valid_track_id(track_id):
         raise InvalidValue(MSG_TRACK_ID)
     if request.routing_exception is not None:
         raise request.routing_exception
-    body_error = request.environ.get(BODY_ERROR_KEY)
-    if body_error is not None:
-        raise body_error
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit))
+    body_error = request.environ.get(BODY_ERROR_KEY)
     if g.family not in (envelopes.V1, envelopes.OBJECTS):
+        if body_error is not None:
+            raise body_error
         return None
     emu = emulator()
     registry: Registry = emu.registry
     token = registry.authenticate(request.headers.get("Authorization"))
     g.token, g.tenant = token, token.tenant
-    g.entity_id = _select_entity(token)
-    _check_orgs(token.tenant)
-    g.data = token.tenant.data(g.entity_id)
     now = emu.clock.now()
-    g.rate = token.tenant.rate.hit(now)
+    g.rate = token.tenant.rate.hit(now)  # unsuccessful requests count too, as in Zuora
     if g.rate.exceeded_window:
         raise RateLimited(
             MSG_RATE_LIMIT.format(window=g.rate.exceeded_window, seconds=g.rate.reset),
             headers={"Retry-After": str(g.rate.reset)},
         )
+    g.entity_id = _select_entity(token)
+    _check_orgs(token.tenant)
+    g.data = token.tenant.data(g.entity_id)
+    if body_error is not None:
+        # gzip problems are the request's own: a caller without a valid token learns only that (401).
+        raise body_error
     if g.family == envelopes.V1:
         gauge = token.tenant.concurrency[g.entity_id]
         if not gauge.acquire():
