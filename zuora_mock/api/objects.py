@@ -92,8 +92,12 @@ def list_records(object_name: str) -> Response:
     page_size = _int_arg("pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, m.MSG_PAGE_SIZE)
     page = _int_arg("page", 1, 1, None, m.MSG_PAGE)
     count, records = _store().list_records(
-        object_name, q=request.args.get("q"), record_ids=request.args.getlist("ids"), page_size=page_size,
-        cursor=request.args.get("cursor"), page=page,
+        object_name,
+        q=request.args.get("q"),
+        record_ids=request.args.getlist("ids"),
+        page_size=page_size,
+        cursor=request.args.get("cursor"),
+        page=page,
     )
     return json_response({"count": count, "records": records})
 
@@ -106,15 +110,17 @@ def get_record(object_name: str, record_id: str) -> Response:
 
 @bp.put("/records/default/<string:object_name>/<string:record_id>")
 def replace_record(object_name: str, record_id: str) -> Response:
-    record = _store().write_record(object_name, record_id, read_json(), replace=True,
-                                   if_match=request.headers.get("If-Match"))
+    record = _store().write_record(
+        object_name, record_id, read_json(), replace=True, if_match=request.headers.get("If-Match")
+    )
     return json_response(record, headers={"ETag": etag(record)})
 
 
 @bp.patch("/records/default/<string:object_name>/<string:record_id>")
 def patch_record(object_name: str, record_id: str) -> Response:
-    record = _store().write_record(object_name, record_id, read_json(), replace=False,
-                                   if_match=request.headers.get("If-Match"))
+    record = _store().write_record(
+        object_name, record_id, read_json(), replace=False, if_match=request.headers.get("If-Match")
+    )
     return json_response(record, headers={"ETag": etag(record)})
 
 
@@ -130,6 +136,7 @@ def batch(object_name: str) -> Response:
     store.require(object_name)
     failures = store.batch(object_name, parse_batch(read_json()))
     if failures:
-        return json_response({"error": {"code": m.CODE_INVALID, "message": m.MSG_UPDATE_INVALID,
-                                        "details": failures}})
+        return json_response(
+            {"error": {"code": m.CODE_INVALID, "message": m.MSG_UPDATE_INVALID, "details": failures}}
+        )
     return json_response({})

@@ -90,12 +90,17 @@ class Plan:
         data.records.update(self.records)
 
 
-def plan_update(data: ObjectData, records: Mapping[str, Any], objects: Mapping[str, ObjectData],
-                zuora_object_exists: Callable[[str, str], bool], user_id: str,
-                timestamp: str) -> tuple[Plan, list[dict[str, Any]]]:
-    """Validate every record in request order against the current state (caller holds the lock); write nothing.
+def plan_update(
+    data: ObjectData,
+    records: Mapping[str, Any],
+    objects: Mapping[str, ObjectData],
+    zuora_object_exists: Callable[[str, str], bool],
+    user_id: str,
+    timestamp: str,
+) -> tuple[Plan, list[dict[str, Any]]]:
+    """Validate every record, in request order, against the current state (caller holds the lock).
 
-    Returns the new record versions to store and the failures as `details`.
+    Writes nothing; returns the new record versions to store and the failures as `details`.
     """
     definition = data.definition
     stored = data.records
@@ -112,16 +117,20 @@ def plan_update(data: ObjectData, records: Mapping[str, Any], objects: Mapping[s
             continue
         current = stored.get(record_id)
         if current is None:
-            failure = ((m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100]))
-                       if len(record_id) != ID_LENGTH else (m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND))
+            failure = (
+                (m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100]))
+                if len(record_id) != ID_LENGTH
+                else (m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND)
+            )
             failures.append(failure_detail(failure, values, record_id))
             continue
         record = current.copy()
         failure = merge(record, values)
         needs_store = failure is None and store_checked and not store_checked.isdisjoint(values)
         if needs_store:
-            failure = (claims.conflict(record_id, values) if claims is not None else None) or check_relationships(
-                definition, values, objects, zuora_object_exists)
+            failure = (
+                claims.conflict(record_id, values) if claims is not None else None
+            ) or check_relationships(definition, values, objects, zuora_object_exists)
         if failure is not None:
             failures.append(failure_detail(failure, values, record_id))
             continue
@@ -140,6 +149,11 @@ def check_delete_ids(ids: list[Any]) -> list[dict[str, Any]]:
     for record_id in ids:
         if not valid_id(record_id):
             shown = record_id[:100] if isinstance(record_id, str) else repr(record_id)[:100]
-            failures.append({"code": m.CODE_INVALID, "message": m.MSG_BAD_RECORD_ID.format(id=shown),
-                             "record": {"Id": record_id}})
+            failures.append(
+                {
+                    "code": m.CODE_INVALID,
+                    "message": m.MSG_BAD_RECORD_ID.format(id=shown),
+                    "record": {"Id": record_id},
+                }
+            )
     return failures

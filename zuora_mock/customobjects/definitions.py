@@ -1,4 +1,4 @@
-"""Parse and check custom object definitions, add Zuora's system fields, and compile each one's record check once."""
+"""Parse and check custom object definitions, add Zuora's system fields, compile each record check once."""
 
 from __future__ import annotations
 
@@ -38,8 +38,13 @@ SYSTEM_PROPERTIES: dict[str, dict[str, Any]] = {
     "UpdatedDate": {"format": "date-time", "label": "UpdatedDate", "origin": "system", "type": "string"},
 }
 SYSTEM_RELATIONSHIPS = tuple(
-    {"cardinality": "manyToOne", "namespace": ZUORA_NAMESPACE, "object": "User", "fields": {field: "Id"},
-     "recordConstraints": {"create": {"enforceValidMapping": True}}}
+    {
+        "cardinality": "manyToOne",
+        "namespace": ZUORA_NAMESPACE,
+        "object": "User",
+        "fields": {field: "Id"},
+        "recordConstraints": {"create": {"enforceValidMapping": True}},
+    }
     for field in ("CreatedById", "UpdatedById")
 )
 
@@ -63,48 +68,99 @@ CARDINALITIES = ("manyToOne", "oneToMany")
 NAMESPACES = (NAMESPACE, ZUORA_NAMESPACE)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-_DEFINITION_KEYS = frozenset({
-    "object", "label", "description", "properties", "required", "filterable", "unique", "auditable",
-    "relationships", "enableCreateRecordAuditing", "enableDeleteRecordAuditing", "enableRecordMigration", "type",
-})
+_DEFINITION_KEYS = frozenset(
+    {
+        "object",
+        "label",
+        "description",
+        "properties",
+        "required",
+        "filterable",
+        "unique",
+        "auditable",
+        "relationships",
+        "enableCreateRecordAuditing",
+        "enableDeleteRecordAuditing",
+        "enableRecordMigration",
+        "type",
+    }
+)
 # A definition as GET returns it may be posted back: these wrapper keys are accepted and ignored.
-_WRAPPER_KEYS = frozenset({"Id", "type", "CreatedById", "UpdatedById", "CreatedDate", "UpdatedDate", "schema"})
-_PROPERTY_KEYS = frozenset({
-    "type", "label", "format", "maxLength", "multiselect", "displayName", "enum", "default", "minimum", "maximum",
-    "description", "origin",
-})
+_WRAPPER_KEYS = frozenset(
+    {"Id", "type", "CreatedById", "UpdatedById", "CreatedDate", "UpdatedDate", "schema"}
+)
+_PROPERTY_KEYS = frozenset(
+    {
+        "type",
+        "label",
+        "format",
+        "maxLength",
+        "multiselect",
+        "displayName",
+        "enum",
+        "default",
+        "minimum",
+        "maximum",
+        "description",
+        "origin",
+    }
+)
 _RELATIONSHIP_KEYS = frozenset({"cardinality", "namespace", "object", "fields", "recordConstraints"})
 
-MSG_DEFINITIONS_REQUIRED = "'definitions' is required and must be a JSON object of definitions keyed by API name."
+MSG_DEFINITIONS_REQUIRED = (
+    "'definitions' is required and must be a JSON object of definitions keyed by API name."
+)
 MSG_DEFINITIONS_EMPTY = "'definitions' must contain at least one definition."
 MSG_DEFINITION_NOT_OBJECT = "Definition [{object}] must be a JSON object."
 MSG_DEF_REQUIRED = "Definition [{object}]: '{key}' is required."
 MSG_DEF_UNKNOWN = "Definition [{object}]: unknown field '{key}'."
 MSG_DEF_STRING = "Definition [{object}]: '{key}' must be a non-empty string of at most {limit} characters."
 MSG_DEF_BOOL = "Definition [{object}]: '{key}' must be a boolean."
-MSG_DEF_NAME = ("Definition [{object}]: the API name must start with a letter, contain only letters, digits and "
-                "underscores, and be at most 64 characters.")
+MSG_DEF_NAME = (
+    "Definition [{object}]: the API name must start with a letter, contain only letters, digits and "
+    "underscores, and be at most 64 characters."
+)
 MSG_DEF_KEY_MISMATCH = "Definition key [{key}] does not match its 'object' value [{object}]."
 MSG_DEF_EXISTS = "Custom object definition [{object}] already exists."
 MSG_DEF_LIST = "Definition [{object}]: '{key}' must be a list of field names."
-MSG_DEF_LIST_FIELD = "Definition [{object}]: '{key}' names [{field}], which is not a custom field of the object."
+MSG_DEF_LIST_FIELD = (
+    "Definition [{object}]: '{key}' names [{field}], which is not a custom field of the object."
+)
 MSG_DEF_TOO_MANY = "Definition [{object}]: at most {limit} {what} are allowed; got {count}."
-MSG_FIELD_NAME = ("Definition [{object}]: field [{field}]: a field API name must start with a letter, contain only "
-                  "letters, digits and underscores, and be at most 64 characters.")
+MSG_FIELD_NAME = (
+    "Definition [{object}]: field [{field}]: a field API name must start with a letter, contain only "
+    "letters, digits and underscores, and be at most 64 characters."
+)
 MSG_FIELD_NOT_OBJECT = "Definition [{object}]: field [{field}] must be a JSON object."
 MSG_FIELD_REQUIRED = "Definition [{object}]: field [{field}]: '{key}' is required."
 MSG_FIELD_UNKNOWN = "Definition [{object}]: field [{field}]: unknown attribute '{key}'."
 MSG_FIELD_SYSTEM = "Definition [{object}]: field [{field}] is a system field and cannot be defined."
-MSG_FIELD_TYPE = "Definition [{object}]: field [{field}]: 'type' must be one of string, integer, number, boolean."
-MSG_FIELD_FORMAT = "Definition [{object}]: field [{field}]: 'format' must be one of date, date-time, uuid, url."
-MSG_FIELD_ATTRIBUTE = "Definition [{object}]: field [{field}]: '{key}' does not apply to a field of type {type}."
-MSG_FIELD_LABEL = "Definition [{object}]: field [{field}]: '{key}' must be a non-empty string of at most {limit} characters."
-MSG_FIELD_MAX_LENGTH = "Definition [{object}]: field [{field}]: 'maxLength' must be an integer from 1 to {limit}."
-MSG_FIELD_ENUM = ("Definition [{object}]: field [{field}]: 'enum' must be a list of 1 to 250 distinct non-empty "
-                  "strings.")
-MSG_FIELD_MULTISELECT = "Definition [{object}]: field [{field}]: 'multiselect' needs an 'enum' and must be a boolean."
+MSG_FIELD_TYPE = (
+    "Definition [{object}]: field [{field}]: 'type' must be one of string, integer, number, boolean."
+)
+MSG_FIELD_FORMAT = (
+    "Definition [{object}]: field [{field}]: 'format' must be one of date, date-time, uuid, url."
+)
+MSG_FIELD_ATTRIBUTE = (
+    "Definition [{object}]: field [{field}]: '{key}' does not apply to a field of type {type}."
+)
+MSG_FIELD_LABEL = (
+    "Definition [{object}]: field [{field}]: '{key}' must be a non-empty string of at most {limit} "
+    "characters."
+)
+MSG_FIELD_MAX_LENGTH = (
+    "Definition [{object}]: field [{field}]: 'maxLength' must be an integer from 1 to {limit}."
+)
+MSG_FIELD_ENUM = (
+    "Definition [{object}]: field [{field}]: 'enum' must be a list of 1 to 250 distinct non-empty strings."
+)
+MSG_FIELD_MULTISELECT = (
+    "Definition [{object}]: field [{field}]: 'multiselect' needs an 'enum' and must be a boolean."
+)
 MSG_FIELD_BOUND = "Definition [{object}]: field [{field}]: '{key}' must be a number."
-MSG_FIELD_DEFAULT = "Definition [{object}]: field [{field}]: 'default' is not a valid value of the field: {problem}"
+MSG_FIELD_DEFAULT = (
+    "Definition [{object}]: field [{field}]: 'default' is not a valid value of the field: {problem}"
+)
 MSG_UNIQUE_TYPE = "Definition [{object}]: unique field [{field}] must be a text or number field."
 MSG_REL_NOT_OBJECT = "Definition [{object}]: each relationship must be a JSON object."
 MSG_REL_UNKNOWN = "Definition [{object}]: relationship: unknown field '{key}'."
@@ -112,8 +168,10 @@ MSG_REL_REQUIRED = "Definition [{object}]: relationship: '{key}' is required."
 MSG_REL_CARDINALITY = "Definition [{object}]: relationship 'cardinality' must be manyToOne or oneToMany."
 MSG_REL_NAMESPACE = "Definition [{object}]: relationship 'namespace' must be default or com_zuora."
 MSG_REL_TARGET = "Definition [{object}]: relationship to custom object [{target}], which does not exist."
-MSG_REL_FIELDS = ("Definition [{object}]: relationship 'fields' must map exactly one field of this object to the "
-                  "related object's Id, e.g. {{\"Account__c\": \"Id\"}}.")
+MSG_REL_FIELDS = (
+    "Definition [{object}]: relationship 'fields' must map exactly one field of this object to the "
+    'related object\'s Id, e.g. {{"Account__c": "Id"}}.'
+)
 MSG_REL_LOCAL = "Definition [{object}]: relationship field [{field}] is not a custom field of the object."
 MSG_REL_LOCAL_TYPE = "Definition [{object}]: relationship field [{field}] must be a text field."
 MSG_REL_ENFORCE = "Definition [{object}]: 'recordConstraints.create.enforceValidMapping' must be a boolean."
@@ -146,9 +204,18 @@ class Relationship:
 class Definition:
     """A created definition: its wire JSON and everything compiled from it for record checks."""
 
-    def __init__(self, *, name: str, schema: dict[str, Any], fields: dict[str, FieldSpec], required: tuple[str, ...],
-                 filterable: frozenset[str], unique: tuple[str, ...], relationships: tuple[Relationship, ...],
-                 related_objects: frozenset[str]) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        schema: dict[str, Any],
+        fields: dict[str, FieldSpec],
+        required: tuple[str, ...],
+        filterable: frozenset[str],
+        unique: tuple[str, ...],
+        relationships: tuple[Relationship, ...],
+        related_objects: frozenset[str],
+    ) -> None:
         self.name = name
         self.schema = schema
         self.fields = fields
@@ -169,13 +236,21 @@ class Definition:
 
     def stamp(self, definition_id: str, user_id: str, timestamp: str) -> None:
         """Give the definition its Id and audit fields, in Zuora's key order."""
-        self.wire = {"Id": definition_id, "type": self.name, "CreatedById": user_id, "UpdatedById": user_id,
-                     "CreatedDate": timestamp, "UpdatedDate": timestamp, "schema": self.schema}
+        self.wire = {
+            "Id": definition_id,
+            "type": self.name,
+            "CreatedById": user_id,
+            "UpdatedById": user_id,
+            "CreatedDate": timestamp,
+            "UpdatedDate": timestamp,
+            "schema": self.schema,
+        }
 
     def merge(self, record: dict[str, Any], values: Mapping[str, Any]) -> Failure | None:
         """Check submitted fields and write them into `record` (a private copy) in one pass; null clears.
 
-        Returns the first problem; the caller then drops the copy. System keys a client echoes back are ignored.
+        Returns the first problem; the caller then drops the copy. System keys a client echoes back are
+        ignored.
         """
         fast = self.fast
         for name, value in values.items():
@@ -205,8 +280,9 @@ class Definition:
                     record[name] = value
                     continue
             elif kind == FAST_NUMBER:
-                if ((cls is int or (cls is float and (value * FRACTION_SCALE).is_integer()))
-                        and spec[1] <= value <= spec[2]):
+                if (cls is int or (cls is float and (value * FRACTION_SCALE).is_integer())) and spec[
+                    1
+                ] <= value <= spec[2]:
                     record[name] = value
                     continue
             elif kind == FAST_BOOLEAN and cls is bool:
@@ -226,7 +302,7 @@ class Definition:
         return None
 
     def check_fields(self, values: Mapping[str, Any], *, full: bool) -> Failure | None:
-        """The first problem of a record's submitted fields; `full` for create and PUT (required ones present)."""
+        """The first problem of submitted fields; `full` for create and PUT (required ones present)."""
         scratch: dict[str, Any] = dict(self.defaults) if full else {}
         failure = self.merge(scratch, values)
         if failure is None and full:
@@ -273,20 +349,28 @@ def _parse_property(obj: str, field: str, raw: Any, filterable: bool) -> tuple[d
     if not _str(raw["label"], MAX_LABEL):
         raise InvalidValue(m_format(MSG_FIELD_LABEL, object=obj, field=field, key="label", limit=MAX_LABEL))
     if "description" in raw and not _str(raw["description"], MAX_DESCRIPTION):
-        raise InvalidValue(m_format(MSG_FIELD_LABEL, object=obj, field=field, key="description",
-                                    limit=MAX_DESCRIPTION))
+        raise InvalidValue(
+            m_format(MSG_FIELD_LABEL, object=obj, field=field, key="description", limit=MAX_DESCRIPTION)
+        )
     string_only = ("format", "maxLength", "enum", "multiselect", "displayName")
     number_only = ("minimum", "maximum")
     for key in raw:
-        if (key in string_only and kind != "string") or (key in number_only and kind not in ("integer", "number")):
+        if (key in string_only and kind != "string") or (
+            key in number_only and kind not in ("integer", "number")
+        ):
             raise InvalidValue(m_format(MSG_FIELD_ATTRIBUTE, object=obj, field=field, key=key, type=kind))
     fmt = raw.get("format")
     if fmt is not None and fmt not in STRING_FORMATS:
         raise InvalidValue(m_format(MSG_FIELD_FORMAT, object=obj, field=field))
     enum = raw.get("enum")
     if enum is not None:
-        if (not isinstance(enum, list) or not 0 < len(enum) <= MAX_ENUM_VALUES or len(set(map(str, enum))) != len(enum)
-                or not all(isinstance(v, str) and v for v in enum) or fmt not in (None,)):
+        if (
+            not isinstance(enum, list)
+            or not 0 < len(enum) <= MAX_ENUM_VALUES
+            or len(set(map(str, enum))) != len(enum)
+            or not all(isinstance(v, str) and v for v in enum)
+            or fmt not in (None,)
+        ):
             raise InvalidValue(m_format(MSG_FIELD_ENUM, object=obj, field=field))
         enum = tuple(enum)
     multiselect = raw.get("multiselect", False)
@@ -305,7 +389,9 @@ def _parse_property(obj: str, field: str, raw: Any, filterable: bool) -> tuple[d
     for key in number_only:
         if key in raw and (type(raw[key]) not in (int, float)):
             raise InvalidValue(m_format(MSG_FIELD_BOUND, object=obj, field=field, key=key))
-    check = compile_check(field, kind, fmt, max_length, enum, multiselect, raw.get("minimum"), raw.get("maximum"))
+    check = compile_check(
+        field, kind, fmt, max_length, enum, multiselect, raw.get("minimum"), raw.get("maximum")
+    )
     default = raw.get("default")
     if default is not None:
         failure = check(default)
@@ -335,8 +421,9 @@ def _name_list(obj: str, raw: Mapping[str, Any], key: str, custom: Mapping[str, 
     return names
 
 
-def _parse_relationships(obj: str, raw: Any, custom: Mapping[str, FieldSpec],
-                         known_objects: Callable[[str], bool]) -> tuple[list[dict[str, Any]], list[Relationship]]:
+def _parse_relationships(
+    obj: str, raw: Any, custom: Mapping[str, FieldSpec], known_objects: Callable[[str], bool]
+) -> tuple[list[dict[str, Any]], list[Relationship]]:
     if raw is None:
         return [], []
     if not isinstance(raw, list):
@@ -350,7 +437,11 @@ def _parse_relationships(obj: str, raw: Any, custom: Mapping[str, FieldSpec],
             if key not in _RELATIONSHIP_KEYS:
                 raise UnknownField(m_format(MSG_REL_UNKNOWN, object=obj, key=key))
         fields = item.get("fields")
-        if isinstance(fields, dict) and len(fields) == 1 and next(iter(fields)) in ("CreatedById", "UpdatedById"):
+        if (
+            isinstance(fields, dict)
+            and len(fields) == 1
+            and next(iter(fields)) in ("CreatedById", "UpdatedById")
+        ):
             continue  # the system User relationships of a posted-back definition
         for key in ("namespace", "object", "fields"):
             if key not in item:
@@ -361,7 +452,11 @@ def _parse_relationships(obj: str, raw: Any, custom: Mapping[str, FieldSpec],
         namespace, target = item["namespace"], item["object"]
         if namespace not in NAMESPACES:
             raise InvalidValue(m_format(MSG_REL_NAMESPACE, object=obj))
-        if not isinstance(target, str) or not target or (namespace == NAMESPACE and not known_objects(target)):
+        if (
+            not isinstance(target, str)
+            or not target
+            or (namespace == NAMESPACE and not known_objects(target))
+        ):
             raise InvalidValue(m_format(MSG_REL_TARGET, object=obj, target=str(target)))
         if not isinstance(fields, dict) or len(fields) != 1 or list(fields.values()) != ["Id"]:
             raise InvalidValue(m_format(MSG_REL_FIELDS, object=obj))
@@ -371,7 +466,11 @@ def _parse_relationships(obj: str, raw: Any, custom: Mapping[str, FieldSpec],
         if constraints is not None:
             create = constraints.get("create") if isinstance(constraints, dict) else None
             value = create.get("enforceValidMapping", True) if isinstance(create, dict) else None
-            if not isinstance(value, bool) or set(constraints) - {"create"} or set(create) - {"enforceValidMapping"}:
+            if (
+                not isinstance(value, bool)
+                or set(constraints) - {"create"}
+                or set(create) - {"enforceValidMapping"}
+            ):
                 raise InvalidValue(m_format(MSG_REL_ENFORCE, object=obj))
             enforce = value
         if cardinality == "manyToOne":
@@ -381,17 +480,31 @@ def _parse_relationships(obj: str, raw: Any, custom: Mapping[str, FieldSpec],
             if spec.type != "string" or spec.enum is not None:
                 raise InvalidValue(m_format(MSG_REL_LOCAL_TYPE, object=obj, field=local))
             links.append(Relationship(local, namespace, target, enforce))
-        wire.append({"cardinality": cardinality, "namespace": namespace, "object": target, "fields": {local: "Id"},
-                     "recordConstraints": {"create": {"enforceValidMapping": enforce}}})
+        wire.append(
+            {
+                "cardinality": cardinality,
+                "namespace": namespace,
+                "object": target,
+                "fields": {local: "Id"},
+                "recordConstraints": {"create": {"enforceValidMapping": enforce}},
+            }
+        )
     many = sum(1 for r in wire if r["cardinality"] == "manyToOne")
     if many > MAX_MANY_TO_ONE:
-        raise InvalidValue(m_format(MSG_DEF_TOO_MANY, object=obj, limit=MAX_MANY_TO_ONE,
-                                    what="manyToOne relationships", count=many))
+        raise InvalidValue(
+            m_format(
+                MSG_DEF_TOO_MANY,
+                object=obj,
+                limit=MAX_MANY_TO_ONE,
+                what="manyToOne relationships",
+                count=many,
+            )
+        )
     return wire, links
 
 
 def parse_definition(key: str, raw: Any, known_objects: Callable[[str], bool]) -> Definition:
-    """Check one definition of a create request against Zuora's rules and limits; raise the 400 it deserves."""
+    """Check one definition of a create request against Zuora's rules and limits; raise its 400."""
     body = _unwrap(key, raw)
     name = body.get("object")
     for required_key in ("object", "label"):
@@ -423,8 +536,15 @@ def parse_definition(key: str, raw: Any, known_objects: Callable[[str], bool]) -
             raise InvalidValue(m_format(MSG_FIELD_NAME, object=name, field=field))
         custom_raw[field] = prop
     if len(custom_raw) > MAX_CUSTOM_FIELDS:
-        raise InvalidValue(m_format(MSG_DEF_TOO_MANY, object=name, limit=MAX_CUSTOM_FIELDS, what="custom fields",
-                                    count=len(custom_raw)))
+        raise InvalidValue(
+            m_format(
+                MSG_DEF_TOO_MANY,
+                object=name,
+                limit=MAX_CUSTOM_FIELDS,
+                what="custom fields",
+                count=len(custom_raw),
+            )
+        )
     filterable = _name_list(name, body, "filterable", custom_raw)
     properties: dict[str, Any] = {}
     fields: dict[str, FieldSpec] = {}
@@ -433,10 +553,15 @@ def parse_definition(key: str, raw: Any, known_objects: Callable[[str], bool]) -
     required = _name_list(name, body, "required", custom_raw)
     unique = _name_list(name, body, "unique", custom_raw)
     auditable = _name_list(name, body, "auditable", custom_raw)
-    for what, values, limit in (("filterable fields", filterable, MAX_FILTERABLE),
-                                ("unique fields", unique, MAX_UNIQUE), ("auditable fields", auditable, MAX_AUDITABLE)):
+    for what, values, limit in (
+        ("filterable fields", filterable, MAX_FILTERABLE),
+        ("unique fields", unique, MAX_UNIQUE),
+        ("auditable fields", auditable, MAX_AUDITABLE),
+    ):
         if len(values) > limit:
-            raise InvalidValue(m_format(MSG_DEF_TOO_MANY, object=name, limit=limit, what=what, count=len(values)))
+            raise InvalidValue(
+                m_format(MSG_DEF_TOO_MANY, object=name, limit=limit, what=what, count=len(values))
+            )
     for field in unique:
         spec = fields[field]
         if spec.type not in ("string", "integer", "number") or spec.enum is not None:
@@ -451,13 +576,15 @@ def parse_definition(key: str, raw: Any, known_objects: Callable[[str], bool]) -
     schema: dict[str, Any] = {"object": name, "label": body["label"]}
     if "description" in body:
         schema["description"] = body["description"]
-    schema.update({
-        "enableCreateRecordAuditing": create_audit,
-        "enableDeleteRecordAuditing": delete_audit,
-        "properties": properties,
-        "required": [*required, *SYSTEM_FIELDS],
-        "filterable": all_filterable,
-    })
+    schema.update(
+        {
+            "enableCreateRecordAuditing": create_audit,
+            "enableDeleteRecordAuditing": delete_audit,
+            "properties": properties,
+            "required": [*required, *SYSTEM_FIELDS],
+            "filterable": all_filterable,
+        }
+    )
     if unique:
         schema["unique"] = unique
     if auditable:
@@ -465,8 +592,13 @@ def parse_definition(key: str, raw: Any, known_objects: Callable[[str], bool]) -
     schema["relationships"] = [*rel_wire, *(dict(r) for r in SYSTEM_RELATIONSHIPS)]
     schema["enableRecordMigration"] = False
     return Definition(
-        name=name, schema=schema, fields=fields, required=tuple(required), filterable=frozenset(all_filterable),
-        unique=tuple(unique), relationships=tuple(links),
+        name=name,
+        schema=schema,
+        fields=fields,
+        required=tuple(required),
+        filterable=frozenset(all_filterable),
+        unique=tuple(unique),
+        relationships=tuple(links),
         related_objects=frozenset(link.object for link in links if link.namespace == NAMESPACE),
     )
 
@@ -480,7 +612,9 @@ def parse_definitions(body: Any, existing: Iterable[str]) -> list[Definition]:
             raise UnknownField(m.MSG_BODY_UNKNOWN.format(field=str(key)[:100]))
     raw = body.get("definitions")
     if not isinstance(raw, dict):
-        raise MissingField(MSG_DEFINITIONS_REQUIRED) if raw is None else InvalidValue(MSG_DEFINITIONS_REQUIRED)
+        raise (
+            MissingField(MSG_DEFINITIONS_REQUIRED) if raw is None else InvalidValue(MSG_DEFINITIONS_REQUIRED)
+        )
     if not raw:
         raise InvalidValue(MSG_DEFINITIONS_EMPTY)
     known = set(existing)
@@ -488,6 +622,8 @@ def parse_definitions(body: Any, existing: Iterable[str]) -> list[Definition]:
         if key in known:
             raise RuleRestriction(m_format(MSG_DEF_EXISTS, object=key))
     pending = set(raw)
-    parsed = [parse_definition(key, value, lambda target: target in known or target in pending)
-              for key, value in raw.items()]
+    parsed = [
+        parse_definition(key, value, lambda target: target in known or target in pending)
+        for key, value in raw.items()
+    ]
     return parsed

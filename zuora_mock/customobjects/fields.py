@@ -1,4 +1,4 @@
-"""Per-field value checks compiled once per definition: plain closures, because records are validated by the 1,000."""
+"""Per-field value checks compiled once per definition: plain closures, as records come 1,000 at a time."""
 
 from __future__ import annotations
 
@@ -15,8 +15,15 @@ from . import messages as m
 Failure = tuple[int, str]
 Check = Callable[[Any], Failure | None]
 
-_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object",
-               type(None): "null"}
+_JSON_TYPES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_DATETIME_LENGTH = len("2024-07-09T06:41:17.123456789+00:00")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -25,7 +32,7 @@ DATETIME_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
 MULTISELECT_SEPARATOR = ";"
 MAX_INTEGER_DIGITS = 13
 MAX_FRACTION_DIGITS = 9
-FRACTION_SCALE = 10.0 ** MAX_FRACTION_DIGITS
+FRACTION_SCALE = 10.0**MAX_FRACTION_DIGITS
 
 
 def json_type(value: Any) -> str:
@@ -46,8 +53,15 @@ def valid_date(value: str) -> bool:
 def valid_datetime(value: str) -> bool:
     """yyyy-MM-ddTHH:mm:ss[.fraction] with Z or +HH:MM; positional checks first, the calendar by datetime."""
     n = len(value)
-    if (not 20 <= n <= MAX_DATETIME_LENGTH or value[4] != "-" or value[7] != "-" or value[10] != "T"
-            or value[13] != ":" or value[16] != ":" or value[19] not in ".Z+-"):
+    if (
+        not 20 <= n <= MAX_DATETIME_LENGTH
+        or value[4] != "-"
+        or value[7] != "-"
+        or value[10] != "T"
+        or value[13] != ":"
+        or value[16] != ":"
+        or value[19] not in ".Z+-"
+    ):
         return False
     if value[19] == "." and not value[20].isdigit():
         return False
@@ -64,9 +78,16 @@ def _enum_text(values: tuple[str, ...]) -> str:
     return orjson.dumps(list(values)).decode()
 
 
-def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
-                  enum: tuple[str, ...] | None, multiselect: bool, minimum: float | None = None,
-                  maximum: float | None = None) -> Check:
+def compile_check(
+    name: str,
+    kind: str,
+    fmt: str | None,
+    max_length: int | None,
+    enum: tuple[str, ...] | None,
+    multiselect: bool,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Check:
     """Build the value check of one custom field for non-null values (the empty string included)."""
     empty: Failure = (m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name))
 
@@ -76,10 +97,12 @@ def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
         return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected=expected, actual=json_type(value))
 
     if kind == "boolean":
+
         def check_bool(value: Any) -> Failure | None:
             if value is True or value is False:
                 return None
             return wrong_type(value, "boolean")
+
         return check_bool
 
     if kind in ("integer", "number"):
@@ -97,6 +120,7 @@ def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
             return m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=allowed_text)
 
         if multiselect:
+
             def check_multi(value: Any) -> Failure | None:
                 if value.__class__ is not str:
                     return wrong_type(value, "string")
@@ -106,6 +130,7 @@ def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
                     if part not in allowed:
                         return not_allowed(part)
                 return too_long(value) if len(value) > limit else None
+
             return check_multi
 
         def check_enum(value: Any) -> Failure | None:
@@ -114,6 +139,7 @@ def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
             if value not in allowed:
                 return empty if not value else not_allowed(value)
             return too_long(value) if len(value) > limit else None
+
         return check_enum
 
     if fmt in ("date", "date-time", "uuid"):
@@ -131,6 +157,7 @@ def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
             if not valid(value):
                 return m.CODE_INVALID, message.format(value=value, pattern=pattern)
             return too_long(value) if len(value) > limit else None
+
         return check_format
 
     def check_string(value: Any) -> Failure | None:
@@ -139,13 +166,19 @@ def compile_check(name: str, kind: str, fmt: str | None, max_length: int | None,
         if not value:
             return empty
         return too_long(value) if len(value) > limit else None
+
     return check_string
 
 
-def _compile_number(name: str, kind: str, minimum: float | None, maximum: float | None,
-                    wrong_type: Callable[[Any, str], Failure]) -> Check:
-    """Integer and number checks: JSON type, Zuora's 13.9 digits, then the definition's minimum and maximum."""
-    limit = 10 ** MAX_INTEGER_DIGITS
+def _compile_number(
+    name: str,
+    kind: str,
+    minimum: float | None,
+    maximum: float | None,
+    wrong_type: Callable[[Any, str], Failure],
+) -> Check:
+    """Integer and number checks: JSON type, Zuora's 13.9 digits, then the minimum and maximum."""
+    limit = 10**MAX_INTEGER_DIGITS
     low = minimum if minimum is not None else -limit
     high = maximum if maximum is not None else limit
     digits: Failure = (m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name))
@@ -176,23 +209,36 @@ def _compile_number(name: str, kind: str, minimum: float | None, maximum: float 
                 return None
             return out_of_range(value)
         return wrong_type(value, kind)
+
     return check_number
 
 
-MSG_BELOW_MINIMUM = ("Json input does not match schema. Error(s): numeric instance is lower than the required minimum "
-                     "(minimum: {bound}, found: {value})")
-MSG_ABOVE_MAXIMUM = ("Json input does not match schema. Error(s): numeric instance is greater than the required "
-                     "maximum (maximum: {bound}, found: {value})")
+MSG_BELOW_MINIMUM = (
+    "Json input does not match schema. Error(s): numeric instance is lower than the required minimum "
+    "(minimum: {bound}, found: {value})"
+)
+MSG_ABOVE_MAXIMUM = (
+    "Json input does not match schema. Error(s): numeric instance is greater than the required "
+    "maximum (maximum: {bound}, found: {value})"
+)
 
 
 # Fast-path shapes: merge() accepts the common valid values inline and calls the full check only otherwise.
 FAST_TEXT, FAST_ENUM, FAST_INTEGER, FAST_NUMBER, FAST_BOOLEAN, FAST_NONE = range(6)
 
 
-def fast_path(kind: str, fmt: str | None, max_length: int | None, enum: tuple[str, ...] | None,
-              multiselect: bool, minimum: float | None, maximum: float | None, check: Check) -> tuple[Any, ...]:
+def fast_path(
+    kind: str,
+    fmt: str | None,
+    max_length: int | None,
+    enum: tuple[str, ...] | None,
+    multiselect: bool,
+    minimum: float | None,
+    maximum: float | None,
+    check: Check,
+) -> tuple[Any, ...]:
     """A conservative inline test per field: it only ever accepts values the full check accepts."""
-    bound = 10 ** MAX_INTEGER_DIGITS - 1
+    bound = 10**MAX_INTEGER_DIGITS - 1
     low = max(minimum, -bound) if minimum is not None else -bound
     high = min(maximum, bound) if maximum is not None else bound
     if kind == "boolean":

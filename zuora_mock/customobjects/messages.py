@@ -21,21 +21,36 @@ MSG_DELETE_INVALID = "Unabled to delete object records due to invalid request."
 # Record-level messages (the empty-string and type ones are documented; the others follow the json-schema
 # validator wording Zuora's messages show).
 MSG_EMPTY_STRING = "Field [{field}] cannot accept empty string."
-MSG_WRONG_TYPE = "Json input does not match schema. Error: Field [{field}] should be {expected} type but received {actual}."
-MSG_TOO_LONG = ('Json input does not match schema. Error(s): string "{value}" is too long '
-                "(length: {length}, maximum allowed: {maximum})")
-MSG_NOT_IN_ENUM = ('Json input does not match schema. Error(s): instance value ("{value}") not found in enum '
-                   "(possible values: {allowed})")
-MSG_BAD_DATE = ('Json input does not match schema. Error(s): string "{value}" is invalid against requested '
-                "date format(s) [{pattern}]")
+MSG_WRONG_TYPE = (
+    "Json input does not match schema. Error: Field [{field}] should be {expected} type "
+    "but received {actual}."
+)
+MSG_TOO_LONG = (
+    'Json input does not match schema. Error(s): string "{value}" is too long '
+    "(length: {length}, maximum allowed: {maximum})"
+)
+MSG_NOT_IN_ENUM = (
+    'Json input does not match schema. Error(s): instance value ("{value}") not found in enum '
+    "(possible values: {allowed})"
+)
+MSG_BAD_DATE = (
+    'Json input does not match schema. Error(s): string "{value}" is invalid against requested '
+    "date format(s) [{pattern}]"
+)
 MSG_BAD_UUID = 'Json input does not match schema. Error(s): string "{value}" is not a valid UUID'
 MSG_NUMBER_DIGITS = "Field [{field}] allows at most 13 digits before and 9 digits after the decimal point."
-MSG_UNKNOWN_FIELD = ("Json input does not match schema. Error(s): object instance has properties which are not "
-                     "allowed by the schema: [\"{field}\"]")
-MSG_MISSING_REQUIRED = "Json input does not match schema. Error(s): object has missing required properties ({fields})"
+MSG_UNKNOWN_FIELD = (
+    "Json input does not match schema. Error(s): object instance has properties which are not "
+    'allowed by the schema: ["{field}"]'
+)
+MSG_MISSING_REQUIRED = (
+    "Json input does not match schema. Error(s): object has missing required properties ({fields})"
+)
 MSG_REQUIRED_NULL = "Field [{field}] is required and cannot be null."
 MSG_NOT_UNIQUE = 'Field [{field}] must be unique, but the value "{value}" is already used by another record.'
-MSG_BROKEN_RELATIONSHIP = "Field [{field}] refers to a {namespace}.{object} record that does not exist: {value}"
+MSG_BROKEN_RELATIONSHIP = (
+    "Field [{field}] refers to a {namespace}.{object} record that does not exist: {value}"
+)
 MSG_RECORD_NOT_OBJECT = "Each record must be a JSON object."
 MSG_RECORD_NOT_FOUND = "Object record does not exist."
 MSG_BAD_RECORD_ID = "Invalid record Id [{id}]: an Id must be a string of 36 characters."

@@ -1,4 +1,4 @@
-"""The `q` filter of record lists: Zuora's Lucene-like syntax compiled to a predicate over filterable fields."""
+"""The `q` filter of record lists: Zuora's Lucene-like syntax compiled to a predicate on filterable fields."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _tokens(text: str) -> list[Any]:
         if not quoted:
             for candidate in _RANGE_OPS:
                 if raw.startswith(candidate):
-                    op, raw = candidate, raw[len(candidate):]
+                    op, raw = candidate, raw[len(candidate) :]
                     break
         if word == "_exists_":
             if op != ":" or not raw:
@@ -201,19 +201,28 @@ def _compile_term(term: _Term, definition: Definition) -> Predicate:
     wanted = _convert(term, kind)
     if term.op == ":":
         if spec is not None and spec.multiselect:
-            return lambda record: isinstance(record.get(field), str) and wanted in record[field].split(
-                MULTISELECT_SEPARATOR)
+            return lambda record: (
+                isinstance(record.get(field), str) and wanted in record[field].split(MULTISELECT_SEPARATOR)
+            )
         if kind in ("integer", "number"):
             return lambda record: type(record.get(field)) in (int, float) and record[field] == wanted
         return lambda record: record.get(field) == wanted and type(record[field]) is type(wanted)
-    compare = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-               ">=": lambda a, b: a >= b}[term.op]
+    compare = {
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+    }[term.op]
     expected = (int, float) if kind in ("integer", "number") else (str,) if kind == "string" else (bool,)
 
     def in_range(record: dict[str, Any]) -> bool:
         value = record.get(field)
-        return isinstance(value, expected) and not (kind != "boolean" and isinstance(value, bool)) and compare(
-            value, wanted)
+        return (
+            isinstance(value, expected)
+            and not (kind != "boolean" and isinstance(value, bool))
+            and compare(value, wanted)
+        )
+
     return in_range
 
 

@@ -1,4 +1,4 @@
-"""One object's records and the checks a write needs beyond the field values: unique values and relationships."""
+"""One object's records, and the checks a write needs beyond field values: unique values, relationships."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class ObjectData:
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
         self.records: dict[str, dict[str, Any]] = {}
-        # Position of every id ever stored (deleted ones too), so a cursor survives the deletion of its record.
+        # Position of every id ever stored (deleted ones too): a cursor survives the deletion of its record.
         self.positions: dict[str, int] = {}
         self.unique: dict[str, dict[Any, str]] = {field: {} for field in definition.unique}
         self._next = 0
@@ -95,8 +95,12 @@ class Claims:
                 overlay[new] = record_id
 
 
-def check_relationships(definition: Definition, values: Mapping[str, Any], objects: Mapping[str, ObjectData],
-                        zuora_object_exists: Callable[[str, str], bool]) -> Failure | None:
+def check_relationships(
+    definition: Definition,
+    values: Mapping[str, Any],
+    objects: Mapping[str, ObjectData],
+    zuora_object_exists: Callable[[str, str], bool],
+) -> Failure | None:
     """Relationship fields must name an existing related record (when the definition enforces the mapping)."""
     for link in definition.relationships:
         value = values.get(link.field)
@@ -109,7 +113,8 @@ def check_relationships(definition: Definition, values: Mapping[str, Any], objec
             found = zuora_object_exists(link.object, value)
         if not found:
             return m.CODE_INVALID, m.MSG_BROKEN_RELATIONSHIP.format(
-                field=link.field, namespace=link.namespace, object=link.object, value=value)
+                field=link.field, namespace=link.namespace, object=link.object, value=value
+            )
     return None
 
 
@@ -117,11 +122,18 @@ def valid_id(record_id: Any) -> bool:
     return type(record_id) is str and len(record_id) == ID_LENGTH
 
 
-def new_record(definition: Definition, record_id: str, values: Mapping[str, Any], user_id: str,
-               timestamp: str) -> dict[str, Any]:
-    """A created record: system fields in Zuora's order, defaults, then the submitted non-null custom fields."""
-    record: dict[str, Any] = {"Id": record_id, "type": definition.name, "CreatedById": user_id,
-                              "UpdatedById": user_id, "CreatedDate": timestamp, "UpdatedDate": timestamp}
+def new_record(
+    definition: Definition, record_id: str, values: Mapping[str, Any], user_id: str, timestamp: str
+) -> dict[str, Any]:
+    """A created record: system fields in Zuora's order, defaults, then the non-null custom fields sent."""
+    record: dict[str, Any] = {
+        "Id": record_id,
+        "type": definition.name,
+        "CreatedById": user_id,
+        "UpdatedById": user_id,
+        "CreatedDate": timestamp,
+        "UpdatedDate": timestamp,
+    }
     for name, value in definition.defaults.items():
         if name not in values:
             record[name] = value
@@ -131,12 +143,15 @@ def new_record(definition: Definition, record_id: str, values: Mapping[str, Any]
     return record
 
 
-def merged_record(previous: Mapping[str, Any], values: Mapping[str, Any], user_id: str, timestamp: str,
-                  *, replace: bool) -> dict[str, Any]:
-    """A new version of a record: merge-patch semantics (null clears), or a full replace of the custom fields."""
+def merged_record(
+    previous: Mapping[str, Any], values: Mapping[str, Any], user_id: str, timestamp: str, *, replace: bool
+) -> dict[str, Any]:
+    """A new version of a record: merge patch (null clears), or a full replace of the custom fields."""
     if replace:
-        record = {key: previous[key] for key in ("Id", "type", "CreatedById", "UpdatedById", "CreatedDate",
-                                                  "UpdatedDate")}
+        record = {
+            key: previous[key]
+            for key in ("Id", "type", "CreatedById", "UpdatedById", "CreatedDate", "UpdatedDate")
+        }
     else:
         record = dict(previous)
     for name, value in values.items():

@@ -16,17 +16,27 @@ from ..domain.fixtures import FixtureError, Seed, SeedFile
 from ..errors import InvalidValue, NotFound, PreconditionFailed, RuleRestriction, ZuoraError
 from . import messages as m
 from .batch import BatchAction, check_delete_ids, plan_update
-from .definitions import RECORD_SYSTEM_KEYS, Definition, parse_definitions
+from .definitions import parse_definitions
 from .fields import valid_datetime
 from .query import compile_query
-from .records import Claims, ObjectData, check_relationships, failure_detail, merged_record, new_record, valid_id
+from .records import (
+    Claims,
+    ObjectData,
+    check_relationships,
+    failure_detail,
+    merged_record,
+    new_record,
+    valid_id,
+)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
-MSG_DEFINITION_HAS_RECORDS = ("Custom object definition [{object}] cannot be deleted because records of this "
-                              "object exist.")
-MSG_DEFINITION_REFERENCED = ("Custom object definition [{object}] cannot be deleted because [{other}] has a "
-                             "relationship to it.")
+MSG_DEFINITION_HAS_RECORDS = (
+    "Custom object definition [{object}] cannot be deleted because records of this object exist."
+)
+MSG_DEFINITION_REFERENCED = (
+    "Custom object definition [{object}] cannot be deleted because [{other}] has a relationship to it."
+)
 _SEED_NAMESPACE = uuid.UUID("0c4b1f4e-52a8-4b0e-9d55-2b8c3a6e7f10")
 
 
@@ -42,8 +52,14 @@ def _batch_error(message: str, failures: list[dict[str, Any]]) -> ZuoraError:
 class CustomObjectStore:
     """Definitions and records of one entity, guarded by the tenant's lock."""
 
-    def __init__(self, *, clock: Clock, user_id: str, lock: threading.RLock,
-                 zuora_object_exists: Callable[[str, str], bool]) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        user_id: str,
+        lock: threading.RLock,
+        zuora_object_exists: Callable[[str, str], bool],
+    ) -> None:
         self.clock = clock
         self.user_id = user_id
         self.lock = lock
@@ -161,13 +177,16 @@ class CustomObjectStore:
                 raise RuleRestriction(MSG_DEFINITION_HAS_RECORDS.format(object=name))
             for other in self.objects.values():
                 if other is not data and name in other.definition.related_objects:
-                    raise RuleRestriction(MSG_DEFINITION_REFERENCED.format(object=name, other=other.definition.name))
+                    raise RuleRestriction(
+                        MSG_DEFINITION_REFERENCED.format(object=name, other=other.definition.name)
+                    )
             del self.objects[name]
 
     # ----- records -----
 
-    def create_records(self, name: str, records: list[Any], allow_partial: bool
-                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def create_records(
+        self, name: str, records: list[Any], allow_partial: bool
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Create records in one step; all-or-nothing unless allow_partial. Returns (created, failures)."""
         if len(records) > m.MAX_RECORDS_PER_CALL:
             raise RuleRestriction(m.MSG_TOO_MANY_RECORDS.format(count=len(records)), details=[])
@@ -180,10 +199,15 @@ class CustomObjectStore:
             failures: list[dict[str, Any]] = []
             for values in records:
                 if not isinstance(values, dict):
-                    failures.append({"code": m.CODE_INVALID, "message": m.MSG_RECORD_NOT_OBJECT, "record": values})
+                    failures.append(
+                        {"code": m.CODE_INVALID, "message": m.MSG_RECORD_NOT_OBJECT, "record": values}
+                    )
                     continue
-                failure = (definition.check_fields(values, full=True) or claims.conflict(None, values)
-                           or check_relationships(definition, values, self.objects, self.zuora_object_exists))
+                failure = (
+                    definition.check_fields(values, full=True)
+                    or claims.conflict(None, values)
+                    or check_relationships(definition, values, self.objects, self.zuora_object_exists)
+                )
                 if failure is not None:
                     failures.append(failure_detail(failure, values))
                     continue
@@ -196,9 +220,16 @@ class CustomObjectStore:
                 data.put(record, None)
             return created, failures
 
-    def list_records(self, name: str, *, q: str | None = None, record_ids: Iterable[str] = (),
-                     page_size: int = DEFAULT_PAGE_SIZE, cursor: str | None = None,
-                     page: int = 1) -> tuple[int, list[dict[str, Any]]]:
+    def list_records(
+        self,
+        name: str,
+        *,
+        q: str | None = None,
+        record_ids: Iterable[str] = (),
+        page_size: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+        page: int = 1,
+    ) -> tuple[int, list[dict[str, Any]]]:
         """Matching records in creation order: (total matching, one page after the cursor)."""
         wanted = list(record_ids)
         for record_id in wanted:
@@ -222,7 +253,7 @@ class CustomObjectStore:
         matching = [r for r in candidates if predicate is None or predicate(r)]
         after = [r for r in matching if positions[r["Id"]] > start] if start >= 0 else matching
         offset = (page - 1) * page_size
-        return len(matching), after[offset:offset + page_size]
+        return len(matching), after[offset : offset + page_size]
 
     def get_record(self, name: str, record_id: str) -> dict[str, Any]:
         if not valid_id(record_id):
@@ -233,8 +264,9 @@ class CustomObjectStore:
                 raise NotFound(m.MSG_RECORD_NOT_FOUND)
             return record
 
-    def write_record(self, name: str, record_id: str, values: Any, *, replace: bool,
-                     if_match: str | None = None) -> dict[str, Any]:
+    def write_record(
+        self, name: str, record_id: str, values: Any, *, replace: bool, if_match: str | None = None
+    ) -> dict[str, Any]:
         """PUT (replace the custom fields) or PATCH (JSON merge patch) of one record."""
         if not valid_id(record_id):
             raise InvalidValue(m.MSG_PATH_ID.format(id=record_id[:100]))
@@ -253,11 +285,16 @@ class CustomObjectStore:
                 failure = definition.check_fields(values, full=True)
             else:
                 failure = definition.check_fields(values, full=False)
-            failure = (failure or (Claims(data).conflict(record_id, values) if data.unique else None)
-                       or check_relationships(definition, values, self.objects, self.zuora_object_exists))
+            failure = (
+                failure
+                or (Claims(data).conflict(record_id, values) if data.unique else None)
+                or check_relationships(definition, values, self.objects, self.zuora_object_exists)
+            )
             if failure is not None:
                 raise InvalidValue(failure[1], code=failure[0])
-            record = merged_record(current, values, self.user_id, ids.iso_millis(self.clock.now()), replace=replace)
+            record = merged_record(
+                current, values, self.user_id, ids.iso_millis(self.clock.now()), replace=replace
+            )
             data.put(record, current)
             return record
 
@@ -282,8 +319,9 @@ class CustomObjectStore:
                     data.remove(record_id)
                 return []
             timestamp = ids.iso_millis(self.clock.now())
-            plan, failures = plan_update(data, action.records or {}, self.objects, self.zuora_object_exists,
-                                         self.user_id, timestamp)
+            plan, failures = plan_update(
+                data, action.records or {}, self.objects, self.zuora_object_exists, self.user_id, timestamp
+            )
             if failures and not action.allow_partial:
                 raise _batch_error(m.MSG_UPDATE_INVALID, failures)
             plan.apply(data)
