@@ -131,3 +131,13 @@ def gzip_bomb(megabytes: int = 1024) -> bytes:
         crc = zlib.crc32(chunk, crc)
     trailer = struct.pack("<II", crc, (megabytes << 20) & 0xFFFFFFFF)
     return first + block * (megabytes - 1) + tail[:-8] + trailer
+
+
+def align_clock(client: Any) -> None:
+    """Move the emulator's clock to just after a day boundary (also a minute and hour boundary).
+
+    Rate-limit windows are fixed and follow the clock, so a test counting requests gets a full minute before
+    any window rolls over. Tokens issued earlier may expire: fetch them afterwards.
+    """
+    now = client.get("/_mock/clock").get_json()["now"]
+    client.post("/_mock/clock", json={"advance": 86400 - now % 86400 + 0.001})

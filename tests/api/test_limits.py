@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.api.probe import install_probe
+from tests.api.probe import align_clock, install_probe
 from tests.conftest import (
     DEMO_CLIENT_SECRET,
     MULTI_CLIENT_ID,
@@ -25,6 +25,7 @@ def _setup(make_app, **settings):
     app = make_app(**settings)
     probe = install_probe(app)
     web = app.test_client()
+    align_clock(web)
     return app, probe, web, {"Authorization": f"Bearer {fetch_token(web)}"}
 
 

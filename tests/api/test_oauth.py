@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.api.probe import install_probe
+from tests.api.probe import align_clock, install_probe
 from tests.conftest import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -39,6 +39,7 @@ def _without(name):
 
 
 def test_token_body_and_headers(client):
+    align_clock(client)
     response = client.post("/oauth/token", data=GOOD)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json;charset=utf-8"
@@ -66,6 +67,7 @@ def test_token_echoes_track_id(client):
 
 
 def test_each_token_is_new_and_remaining_counts_down(client):
+    align_clock(client)
     first = client.post("/oauth/token", data=GOOD)
     second = client.post("/oauth/token", data=GOOD)
     assert first.get_json()["access_token"] != second.get_json()["access_token"]
@@ -199,6 +201,7 @@ def test_tokens_survive_reset(probed):
 
 def test_auth_rate_limit_gives_429(make_app):
     client = make_app(auth_rate_limit_minute=2).test_client()
+    align_clock(client)
     assert client.post("/oauth/token", data=GOOD).status_code == 200
     assert client.post("/oauth/token", data=GOOD).headers["X-RateLimit-Remaining-minute"] == "0"
     refused = client.post("/oauth/token", data=GOOD)
