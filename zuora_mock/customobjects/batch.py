@@ -8,7 +8,15 @@ from typing import Any
 
 from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
 from . import messages as m
-from .records import ID_LENGTH, Claims, ObjectData, check_relationships, failure_detail, valid_id
+from .records import (
+    ID_LENGTH,
+    Claims,
+    ObjectData,
+    check_relationships,
+    failure_detail,
+    merged_record,
+    valid_id,
+)
 
 UPDATE = "update"
 DELETE = "delete"
@@ -104,7 +112,7 @@ def plan_update(
     """
     definition = data.definition
     stored = data.records
-    merge = definition.merge
+    check_values = definition.check_values
     store_checked = definition.store_checked
     claims = Claims(data) if definition.unique_set else None
     planned: dict[str, dict[str, Any]] = {}
@@ -124,8 +132,8 @@ def plan_update(
             )
             failures.append(failure_detail(failure, values, record_id))
             continue
-        record = current.copy()
-        failure = merge(record, values)
+        result = check_values(values)
+        failure = None if result is True or result is False else result
         needs_store = failure is None and store_checked and not store_checked.isdisjoint(values)
         if needs_store:
             failure = (
@@ -134,11 +142,14 @@ def plan_update(
         if failure is not None:
             failures.append(failure_detail(failure, values, record_id))
             continue
+        if result is False:
+            # Plain values: the new version is one dict merge, in the stored key order.
+            record = {**current, **values, "UpdatedById": user_id, "UpdatedDate": timestamp}
+        else:
+            record = merged_record(current, values, user_id, timestamp, replace=False)
         if needs_store and claims is not None:
             claims.accept(record_id, current, values)
             planned_unique.append((record, current))
-        record["UpdatedById"] = user_id
-        record["UpdatedDate"] = timestamp
         planned[record_id] = record
     return Plan(planned, planned_unique), failures
 

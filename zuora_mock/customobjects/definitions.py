@@ -247,52 +247,65 @@ class Definition:
         }
 
     def merge(self, record: dict[str, Any], values: Mapping[str, Any]) -> Failure | None:
-        """Check submitted fields and write them into `record` (a private copy) in one pass; null clears.
+        """Check submitted fields, then write them into `record` (a private copy); null clears a field.
 
-        Returns the first problem; the caller then drops the copy. System keys a client echoes back are
-        ignored.
+        Returns the first problem (nothing written). System keys a client echoes back are ignored.
+        """
+        result = self.check_values(values)
+        if result is not True and result is not False:
+            return result
+        for name, value in values.items():
+            if name in RECORD_SYSTEM_KEYS:
+                continue
+            if value is None:
+                record.pop(name, None)
+            else:
+                record[name] = value
+        return None
+
+    def check_values(self, values: Mapping[str, Any]) -> Failure | bool:
+        """Check submitted fields without writing: the first problem, else whether merge() is needed.
+
+        False means every field is a plain valid value (no null, no system key), so the caller may build the new
+        version with one dict merge; True means the values are valid but need merge() (nulls clear fields).
         """
         fast = self.fast
+        plain = True
         for name, value in values.items():
             spec = fast.get(name)
             if spec is None:
                 if name in RECORD_SYSTEM_KEYS:
+                    plain = False
                     continue
                 return m.CODE_UNKNOWN_FIELD, m.MSG_UNKNOWN_FIELD.format(field=name)
             if value is None:
                 if name in self.required_set:
                     return m.CODE_MISSING, m.MSG_REQUIRED_NULL.format(field=name)
-                record.pop(name, None)
+                plain = False
                 continue
             kind = spec[0]
             cls = value.__class__
             # Inline acceptance of the usual values; anything else goes through the field's full check.
             if kind == FAST_TEXT:
                 if cls is str and value and len(value) <= spec[1]:
-                    record[name] = value
                     continue
             elif kind == FAST_ENUM:
                 if cls is str and value in spec[2] and len(value) <= spec[1]:
-                    record[name] = value
                     continue
             elif kind == FAST_INTEGER:
                 if cls is int and spec[1] <= value <= spec[2]:
-                    record[name] = value
                     continue
             elif kind == FAST_NUMBER:
                 if (cls is int or (cls is float and (value * FRACTION_SCALE).is_integer())) and spec[
                     1
                 ] <= value <= spec[2]:
-                    record[name] = value
                     continue
             elif kind == FAST_BOOLEAN and cls is bool:
-                record[name] = value
                 continue
             failure = spec[3](value)
             if failure is not None:
                 return failure
-            record[name] = value
-        return None
+        return not plain
 
     def missing_required(self, record: Mapping[str, Any]) -> Failure | None:
         """A full record (create, PUT) must hold every required field."""
