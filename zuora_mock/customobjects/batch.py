@@ -136,9 +136,10 @@ def plan_update(
         failure = None if result is True or result is False else result
         needs_store = failure is None and store_checked and not store_checked.isdisjoint(values)
         if needs_store:
-            failure = (
-                claims.conflict(record_id, values) if claims is not None else None
-            ) or check_relationships(definition, values, objects, zuora_object_exists)
+            if claims is not None:
+                failure = claims.conflict(record_id, values)
+            if failure is None:
+                failure = check_relationships(definition, values, objects, zuora_object_exists)
         if failure is not None:
             failures.append(failure_detail(failure, values, record_id))
             continue

@@ -266,8 +266,8 @@ class Definition:
     def check_values(self, values: Mapping[str, Any]) -> Failure | bool:
         """Check submitted fields without writing: the first problem, else whether merge() is needed.
 
-        False means every field is a plain valid value (no null, no system key), so the caller may build the new
-        version with one dict merge; True means the values are valid but need merge() (nulls clear fields).
+        False: every field is a plain valid value (no null, no system key), so the caller may build the new
+        version with one dict merge. True: the values are valid but need merge() (nulls clear fields).
         """
         fast = self.fast
         plain = True
