@@ -221,10 +221,10 @@ def test_mass_updater_upload_poll_and_result(
     assert len(text.splitlines()) == 4
 
 
-def test_mass_updater_stop(mass_updater_api: Any, tmp_path: Path) -> None:
-    created = mass_updater_api.create_mass_updater(
-        file=upload_file(tmp_path, 500), params=json.dumps({"actionType": ACTION})
-    )
+def test_mass_updater_stop_with_an_in_memory_file(mass_updater_api: Any, tmp_path: Path) -> None:
+    # Given bytes, the SDK names the part "file" (no extension) and sends application/octet-stream.
+    content = Path(upload_file(tmp_path, 500)).read_bytes()
+    created = mass_updater_api.create_mass_updater(file=content, params=json.dumps({"actionType": ACTION}))
     stopped = mass_updater_api.stop_mass_updater(created.bulk_key)
     assert stopped.success is True
     assert wait_for(mass_updater_api, created.bulk_key).status == "Stopped"
