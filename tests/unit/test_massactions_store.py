@@ -18,7 +18,7 @@ from zuora_mock.errors import InvalidValue, MissingField, NotFound, RuleRestrict
 from zuora_mock.massactions import messages as m
 from zuora_mock.massactions.finance import Ledger
 from zuora_mock.massactions.store import MassActionStore
-from zuora_mock.massactions.upload import validate_upload
+from zuora_mock.massactions.upload import iter_lines, validate_upload
 
 LIMIT = 4 * 1024 * 1024
 DELETE = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\nRS-00000005\n"
@@ -64,6 +64,28 @@ def test_upload_errors(data: bytes, name: str, error: type, message: str) -> Non
     with pytest.raises(error) as caught:
         validate_upload(name, data, "DeleteRevenueSchedule", None, LIMIT)
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize("text", [
+    "a\nb\nc\n",
+    "a\r\nb\r\nc",
+    "",
+    "\n\n\nx",
+    "one line without end",
+    "\u00e9t\u00e9,\"x\ny\"\n" * 50,
+])
+@pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 16])
+def test_iter_lines_splits_at_newlines_only(text: str, chunk: int) -> None:
+    lines = list(iter_lines(text, chunk))
+    assert "".join(lines) == text
+    assert all(line.endswith("\n") for line in lines[:-1]) and all("\n" not in line[:-1] for line in lines)
+
+
+def test_blank_rows_are_skipped_and_not_counted() -> None:
+    store = make_store("immediate")
+    key = submit(store, b"Revenue Schedule Number,#n\nRS-00000001,a\n,\n\nRS-00000099,b\n")
+    status = store.status(key, URL)
+    assert [status[k] for k in ("totalCount", "successCount", "errorCount")] == [2, 1, 1]
 
 
 # ---- state machine and progression ---------------------------------------------------------------------------

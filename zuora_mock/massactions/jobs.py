@@ -25,10 +25,10 @@ ROW_INTERNAL_ERROR = "An internal error occurred while processing this row."
 
 
 def _data_rows(text: str) -> Iterator[list[str]]:
-    """The data rows of a CSV text (after the header), skipping rows with no value at all."""
+    """The data rows of a CSV text (after the header); callers skip rows with no value at all."""
     reader = csv.reader(iter_lines(text), strict=True)
     next(reader, None)
-    return (row for row in reader if any(row))
+    return reader
 
 
 class Job:
@@ -68,7 +68,7 @@ class Job:
         upload = self._upload
         self.started_at = now
         try:
-            total = sum(1 for _ in _data_rows(upload.text))
+            total = sum(map(any, _data_rows(upload.text)))
         except csv.Error:
             self._end(FAILED, now)
             return
@@ -103,6 +103,8 @@ class Job:
             if values is None:
                 self.total = self.position + handled  # defensive: the counting pass saw more rows
                 break
+            if not any(values):
+                continue
             handled += 1
             count = len(values)
             if count < width:
@@ -153,6 +155,8 @@ class Job:
         if stopping:
             blanks = ["", *([""] * len(self.action.result_columns)), ""]
             for values in self._rows:
+                if not any(values):
+                    continue
                 if len(values) < self._width:
                     values += [""] * (self._width - len(values))
                 self._writer.writerow([*values, *blanks])

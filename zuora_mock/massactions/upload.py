@@ -31,15 +31,19 @@ class Upload:
     bom: bool
 
 
-def iter_lines(text: str) -> Iterator[str]:
-    """The lines of a text, without copying it whole (io.StringIO would hold up to 4 bytes per character)."""
+def iter_lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:
+    """The lines of a text, split 64 KB at a time: io.StringIO would copy it at up to 4 bytes per character."""
     start, size = 0, len(text)
     while start < size:
-        end = text.find("\n", start)
+        end = text.find("\n", start + chunk)
         if end < 0:
-            yield text[start:]
-            return
-        yield text[start:end + 1]
+            end = size - 1
+        lines = text[start:end + 1].split("\n")
+        tail = lines.pop()
+        for line in lines:
+            yield line + "\n"
+        if tail:
+            yield tail
         start = end + 1
 
 
