@@ -33,11 +33,3 @@ class ResultWriter:
         self.text.close()
         self._archive.close()
         return self._buffer.getvalue()
-
-
-def build_zip(csv_name: str, csv_bytes: bytes) -> bytes:
-    """Zip one CSV file (deflated), as the response file of a mass action."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(csv_name, csv_bytes)
-    return buffer.getvalue()

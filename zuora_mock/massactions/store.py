@@ -12,7 +12,7 @@ from ..domain.fixtures import Seed
 from ..errors import NotFound, RuleRestriction
 from . import messages as m
 from .finance import Ledger
-from .jobs import PENDING, PROCESSING, STOPPING, Job
+from .jobs import COMPLETED, PENDING, PROCESSING, STOPPED, STOPPING, Job
 from .results import OUTPUT_TYPE
 from .upload import Upload
 
@@ -135,7 +135,7 @@ class MassActionStore:
     def _status_body(self, job: Job, base_url: str) -> dict[str, Any]:
         pending = job.status == PENDING
         has_file = job.file_id is not None
-        ended_with_output = job.status in ("Completed", "Stopped")
+        ended_with_output = job.status in (COMPLETED, STOPPED)
         return {
             "actionType": job.action.name,
             "inputSize": job.input_size if ended_with_output else None,
@@ -227,4 +227,4 @@ class MassActionStore:
                 with self._wake:
                     if job in self._active:
                         self._active.remove(job)
-        return max(wait, 0) if wait == 0 else max(wait, _MIN_WAIT)
+        return 0.0 if wait <= 0 else max(wait, _MIN_WAIT)
