@@ -12,6 +12,8 @@ import pytest
 
 from zuora_mock.client import ZuoraAPIError, ZuoraClient
 
+from .conftest import Target
+
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO_MS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 EMPTY_STRING = "Field [DeviceId__c] cannot accept empty string."
@@ -147,3 +149,13 @@ def test_large_responses_are_gzipped_on_request(
     )
     assert len(small.content) <= 1000
     assert "Content-Encoding" not in small.headers
+
+
+@pytest.mark.unverified
+def test_gzipped_request_bodies_are_accepted(target: Target, vehicle: str) -> None:
+    with target.client(compress_requests=True) as client:
+        created = client.create_records(vehicle, [{"DeviceId__c": f"Z{i}"} for i in range(50)])
+        assert client.last_response is not None
+        assert client.last_response.request.headers["Content-Encoding"] == "gzip"
+    assert len(created["records"]) == 50
+    assert {r["DeviceId__c"] for r in created["records"]} == {f"Z{i}" for i in range(50)}
