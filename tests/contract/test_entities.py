@@ -46,8 +46,8 @@ def test_each_entity_keeps_its_own_definitions(target: Target) -> None:
 
 @pytest.mark.emulator_only
 def test_an_entity_outside_the_token_is_refused(target: Target) -> None:
-    with entity_client(target, "00000000-0000-4000-8000-000000000000") as client:
-        with pytest.raises(ZuoraAPIError) as info:
-            client.token()
+    client = entity_client(target, "00000000-0000-4000-8000-000000000000")
+    with client, pytest.raises(ZuoraAPIError) as info:
+        client.token()
     assert info.value.status == 400
     assert info.value.body["path"] == "/oauth/token"
