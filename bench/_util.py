@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: start a server process, wait for its first answer, read its memory, stop it."""
+"""Shared by the benchmarks: start a server process, wait for its first answer, read its memory, stop it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The baseline: a minimal Flask app answering the same first request, served by the same threaded Werkzeug server."""
+"""The baseline: a minimal Flask app answering the same first request, on the same Werkzeug server."""
 
 from __future__ import annotations
 

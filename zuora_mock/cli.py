@@ -25,8 +25,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="zuora-mock", description="A local emulator of the Zuora REST API.")
     parser.add_argument("--host", help="interface to bind (default 127.0.0.1; env ZUORA_MOCK_HOST)")
-    parser.add_argument("--port", type=_port, help="TCP port, 0 picks a free one (default 8080; env ZUORA_MOCK_PORT)")
-    parser.add_argument("--fixtures", metavar="DIR", help="fixtures directory (default: bundled demo fixtures)")
+    parser.add_argument("--port", type=_port,
+                        help="TCP port, 0 picks a free one (default 8080; env ZUORA_MOCK_PORT)")
+    parser.add_argument("--fixtures", metavar="DIR",
+                        help="fixtures directory (default: bundled demo fixtures; env ZUORA_MOCK_FIXTURES)")
     parser.add_argument("--base-url", help="public base URL used in generated links such as outputURL")
     parser.add_argument("--strict-clients", action="store_true", default=None,
                         help="accept only the OAuth clients declared in the fixtures")
@@ -35,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--bulk-progression", choices=("immediate", "time", "manual"),
                         help="how mass actions advance (default time)")
     parser.add_argument("--log-requests", action="store_true", default=None, help="log one line per request")
-    parser.add_argument("--set", dest="extra", action="append", default=[], metavar="NAME=VALUE", type=_assignment,
+    parser.add_argument("--set", dest="extra", action="append", default=[], metavar="NAME=VALUE",
+                        type=_assignment,
                         help="any other setting of the README's configuration table, e.g. --set token_ttl=60")
     parser.add_argument("--version", action="version", version=f"zuora-mock {__version__}")
     return parser

@@ -87,15 +87,17 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Interface the CLI server binds (the Docker image uses 0.0.0.0)."),
     Setting("port", 8080, _port, "TCP port of the CLI server; 0 picks a free port."),
-    Setting("fixtures", None, _optional_str, "Directory of fixture files; default: the bundled demo fixtures."),
+    Setting("fixtures", None, _optional_str,
+            "Directory of fixture files; default: the bundled demo fixtures."),
     Setting("base_url", None, _optional_str,
             "Public base URL used in generated links (outputURL); default: the URL the request came in on."),
     Setting("strict_clients", False, _bool,
-            "Accept only the OAuth clients declared in the fixtures; otherwise an unknown client id gets a fresh "
-            "tenant seeded from the fixtures."),
+            "Accept only the OAuth clients declared in the fixtures; otherwise an unknown client id gets a "
+            "fresh tenant seeded from the fixtures."),
     Setting("token_ttl", 3599, _positive_int, "Lifetime of access tokens in seconds (expires_in)."),
     Setting("v1_error_status", "200", _choice("200", "4xx"),
-            "HTTP status of v1 business errors: 200 with success:false (classic Zuora) or the 4xx the spec declares."),
+            "HTTP status of v1 business errors: 200 with success:false (classic Zuora) or the 4xx the spec "
+            "declares."),
     Setting("max_body_bytes", 8 * 1024 * 1024, _positive_int, "Largest request body accepted, in bytes."),
     Setting("max_decompressed_bytes", 8 * 1024 * 1024, _positive_int,
             "Largest size a gzip request body may inflate to, in bytes (gzip-bomb guard)."),
@@ -103,7 +105,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit_minute", 50000, _positive_int, "API requests per tenant per minute before 429."),
     Setting("rate_limit_hour", 2250000, _positive_int, "API requests per tenant per hour before 429."),
     Setting("rate_limit_day", 27000000, _positive_int, "API requests per tenant per day before 429."),
-    Setting("auth_rate_limit_minute", 2000, _positive_int, "Token requests per tenant per minute before 429."),
+    Setting("auth_rate_limit_minute", 2000, _positive_int,
+            "Token requests per tenant per minute before 429."),
     Setting("concurrency_limit", 40, _positive_int, "Concurrent /v1 requests per tenant before 429."),
     Setting("bulk_progression", "time", _choice("immediate", "time", "manual"),
             "How mass actions advance: immediate (done at upload), time (background, delay + rate), "
@@ -112,7 +115,8 @@ SETTINGS: tuple[Setting, ...] = (
             "time progression: seconds a mass action stays Pending before Processing."),
     Setting("bulk_rows_per_second", 50.0, _non_negative_float,
             "time progression: rows processed per second (0 = as fast as possible)."),
-    Setting("bulk_max_file_bytes", 4 * 1024 * 1024, _positive_int, "Largest mass action file accepted, in bytes."),
+    Setting("bulk_max_file_bytes", 4 * 1024 * 1024, _positive_int,
+            "Largest mass action file accepted, in bytes."),
     Setting("log_requests", False, _bool, "Log one line per request to stderr (the CLI server)."),
 )
 

@@ -65,8 +65,10 @@ def test_reset_keeps_tokens_valid_and_is_fast(client: FlaskClient, auth: dict[st
 
 def test_reset_removes_a_definition_created_since(client: FlaskClient, auth: dict[str, str]) -> None:
     before = client.get("/objects/definitions/default", headers=auth).get_json()
-    gadget = {"object": "Gadget", "label": "Gadget", "properties": {"Name__c": {"type": "string", "label": "Name"}}}
-    created = client.post("/objects/definitions/default", headers=auth, json={"definitions": {"Gadget": gadget}})
+    gadget = {"object": "Gadget", "label": "Gadget",
+              "properties": {"Name__c": {"type": "string", "label": "Name"}}}
+    created = client.post("/objects/definitions/default", headers=auth,
+                          json={"definitions": {"Gadget": gadget}})
     assert created.status_code == 200
     assert client.get("/objects/definitions/default", headers=auth).get_json()["count"] == before["count"] + 1
     client.post("/_mock/reset")

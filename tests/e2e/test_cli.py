@@ -61,7 +61,7 @@ def console_script() -> Path:
     return Path(sys.executable).parent / "zuora-mock"
 
 
-# ---- serving ---------------------------------------------------------------------------------------------------
+# ---- serving ------------------------------------------------------------------------------------------
 
 
 def test_serves_the_demo_tenant_over_a_socket() -> None:
@@ -85,7 +85,8 @@ def test_serves_the_demo_tenant_over_a_socket() -> None:
 ])
 def test_unknown_paths_answer_in_zuora_envelopes_not_html(path: str, expected: dict[str, Any]) -> None:
     with CliServer() as server:
-        status, headers, body = call(server.url + path, headers={"Authorization": f"Bearer {token(server.url)}"})
+        auth = {"Authorization": f"Bearer {token(server.url)}"}
+        status, headers, body = call(server.url + path, headers=auth)
     assert (status, headers["Content-Type"]) == (404, "application/json;charset=utf-8")
     body.pop("processId", None)
     body.pop("requestId", None)
@@ -124,7 +125,10 @@ def test_sigterm_and_sigint_stop_cleanly_with_exit_code_0(signum: signal.Signals
 
 @pytest.mark.parametrize("launcher", ["python -m zuora_mock", "console script"])
 def test_port_0_prints_one_ready_line_with_the_real_port(launcher: str) -> None:
-    command = [sys.executable, "-m", "zuora_mock"] if launcher == "python -m zuora_mock" else [str(console_script())]
+    if launcher == "python -m zuora_mock":
+        command = [sys.executable, "-m", "zuora_mock"]
+    else:
+        command = [str(console_script())]
     if not Path(command[0]).exists():
         pytest.skip("the zuora-mock console script is not installed next to this interpreter")
     proc = subprocess.Popen([*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -158,7 +162,7 @@ def test_settings_from_flags_and_environment_reach_the_server() -> None:
         assert body["expires_in"] == 77
 
 
-# ---- start-up errors: one line on stderr, nothing on stdout, non-zero exit ---------------------------------------
+# ---- start-up errors: one line on stderr, nothing on stdout, non-zero exit ------------------------------
 
 
 def write_fixtures(root: Path, tenants: str | None = None, files: dict[str, str] | None = None) -> Path:
@@ -194,7 +198,8 @@ ERROR_CASES = [
      "zuora-mock: error: argument --bulk-progression: invalid choice: 'fast' "
      "(choose from 'immediate', 'time', 'manual') (see zuora-mock --help)"),
     ("--set without =", ["--set", "token_ttl"], None, {}, {}, 2,
-     "zuora-mock: error: argument --set: invalid setting 'token_ttl': expected NAME=VALUE (see zuora-mock --help)"),
+     "zuora-mock: error: argument --set: invalid setting 'token_ttl': expected NAME=VALUE "
+     "(see zuora-mock --help)"),
     ("--set unknown setting", ["--set", "colour=red"], None, {}, {}, 1,
      "zuora-mock: error: unknown setting 'colour'"),
     ("--set bad value", ["--set", "token_ttl=0"], None, {}, {}, 1,
@@ -204,20 +209,21 @@ ERROR_CASES = [
     ("fixtures dir missing", ["--fixtures", "{dir}/absent"], None, {}, {}, 1,
      "zuora-mock: error: {dir}/absent: fixtures directory not found"),
     ("no tenants.json", ["--fixtures", "{dir}/empty"], None, {"empty/README": "x"}, {}, 1,
-     "zuora-mock: error: {dir}/empty/tenants.json: file not found (every fixtures directory needs tenants.json)"),
+     "zuora-mock: error: {dir}/empty/tenants.json: file not found "
+     "(every fixtures directory needs tenants.json)"),
     ("tenants.json syntax error", ["--fixtures", "{dir}"], '{"tenants": [}', {}, {}, 1,
      "zuora-mock: error: {dir}/tenants.json: invalid JSON at line 1 column 14: Expecting value"),
     ("tenants.json missing key", ["--fixtures", "{dir}"], ONE_TENANT.replace('"name": "t", ', ""), {}, {}, 1,
      "zuora-mock: error: {dir}/tenants.json: tenants[0]: missing 'name'"),
-    ("tenants.json bad entity id", ["--fixtures", "{dir}"], ONE_TENANT.replace("00000000-0000-4000-8000-000000000000",
-                                                                              "E1"), {}, {}, 1,
+    ("tenants.json bad entity id", ["--fixtures", "{dir}"],
+     ONE_TENANT.replace("00000000-0000-4000-8000-000000000000", "E1"), {}, {}, 1,
      "zuora-mock: error: {dir}/tenants.json: tenants[0].entities[0].id must be a lowercase UUID, got 'E1'"),
     ("seed file syntax error", ["--fixtures", "{dir}"], ONE_TENANT,
      {"seed/custom_objects/definitions.json": '{"definitions": {\n  "A": ,\n}}'}, {}, 1,
      "zuora-mock: error: {dir}/seed/custom_objects/definitions.json: invalid JSON at line 2 column 8: "
      "Expecting value"),
-    ("seed dir named but missing", ["--fixtures", "{dir}"], ONE_TENANT.replace('{"tenants"', '{"seed": "data", "tenants"'),
-     {}, {}, 1,
+    ("seed dir named but missing", ["--fixtures", "{dir}"],
+     ONE_TENANT.replace('{"tenants"', '{"seed": "data", "tenants"'), {}, {}, 1,
      "zuora-mock: error: {dir}/data: seed directory not found (named by 'seed' in tenants.json)"),
     ("bad host", ["--host", "no-such-host.invalid"], None, {}, {}, 1, None),
 ]
@@ -246,7 +252,8 @@ def test_port_in_use_is_one_line_and_exit_1() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "zuora_mock", "--port", str(port)], capture_output=True,
-                                text=True, timeout=RUN_TIMEOUT, env=clean_env(), stdin=subprocess.DEVNULL)
+        result = subprocess.run([sys.executable, "-m", "zuora_mock", "--port", str(port)],
+                                capture_output=True, text=True, timeout=RUN_TIMEOUT, env=clean_env(),
+                                stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"zuora-mock: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"

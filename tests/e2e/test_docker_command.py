@@ -1,5 +1,5 @@
-"""What the Docker image runs, run here without Docker: the Dockerfile's CMD with its ENV, probed by its HEALTHCHECK,
-and the package laid out as a (non-editable) install lays it out, serving the bundled demo fixtures."""
+"""What the Docker image runs, run here without Docker: the Dockerfile's CMD with its ENV, probed by its
+HEALTHCHECK, and the package laid out as a non-editable install lays it out, serving the demo fixtures."""
 
 from __future__ import annotations
 
@@ -108,14 +108,15 @@ def test_the_image_command_serves_and_its_healthcheck_passes() -> None:
     port = free_port()
     env = container_env(port)
     command = exec_form(one("CMD"))
-    proc = subprocess.Popen([resolve(command[0]), *command[1:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, env=env, cwd="/")
+    proc = subprocess.Popen([resolve(command[0]), *command[1:]], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd="/")
     try:
         line = proc.stdout.readline()
         assert READY.search(line), line
         assert READY.search(line).group(1) == f"http://127.0.0.1:{port}"
         check = healthcheck_command()
-        healthy = subprocess.run([resolve(check[0]), *check[1:]], env=env, capture_output=True, timeout=TIMEOUT)
+        healthy = subprocess.run([resolve(check[0]), *check[1:]], env=env, capture_output=True,
+                                 timeout=TIMEOUT)
         assert healthy.returncode == 0, healthy.stderr
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -127,12 +128,13 @@ def test_the_image_command_serves_and_its_healthcheck_passes() -> None:
 
 
 def test_an_installed_layout_serves_the_bundled_fixtures(tmp_path: Path) -> None:
-    """pyproject.toml maps fixtures/ to zuora_mock/fixtures in the wheel; default_fixtures_dir must find it there."""
+    """pyproject.toml maps fixtures/ to zuora_mock/fixtures in the wheel; default_fixtures_dir finds it."""
     site = tmp_path / "site-packages"
     shutil.copytree(ROOT / "zuora_mock", site / "zuora_mock", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "fixtures", site / "zuora_mock" / "fixtures")
     script = (
-        "import json, zuora_mock; from zuora_mock.domain.fixtures import default_fixtures_dir, load_fixtures; "
+        "import json, zuora_mock\n"
+        "from zuora_mock.domain.fixtures import default_fixtures_dir, load_fixtures\n"
         "f = load_fixtures(); print(json.dumps([zuora_mock.__file__, str(default_fixtures_dir()), "
         "[t.name for t in f.tenants], f.seed.definitions is not None]))"
     )

@@ -1,4 +1,4 @@
-"""Fixture loading: the bundled demo loads, and every broken file fails with its path and the exact problem."""
+"""Fixture loading: the bundled demo loads; every broken file fails naming its path and the exact problem."""
 
 from __future__ import annotations
 
@@ -77,7 +77,8 @@ def test_seed_files_are_read_with_their_paths(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "problem"), [
     ("", "invalid JSON at line 1 column 1: Expecting value"),
-    ('{"tenants": [\n  {"name": "t",}\n]}', "invalid JSON at line 2 column 16: Expecting property name enclosed in double quotes"),
+    ('{"tenants": [\n  {"name": "t",}\n]}',
+     "invalid JSON at line 2 column 16: Expecting property name enclosed in double quotes"),
     ("[]", "expected an object with a non-empty 'tenants' list"),
     ({"tenants": []}, "expected an object with a non-empty 'tenants' list"),
     ({"tenants": {}}, "expected an object with a non-empty 'tenants' list"),
@@ -88,7 +89,8 @@ def test_seed_files_are_read_with_their_paths(tmp_path: Path) -> None:
     (with_tenant(name=""), "tenants[0]: 'name' must be a non-empty str"),
     (with_tenant(tenantId=10019), "tenants[0]: 'tenantId' must be a non-empty str"),
     (with_tenant(users=[]), f"tenants[0]: unknown key 'users' (expected {', '.join(TENANT_KEYS)})"),
-    (with_tenant(limits={"rate_limit_minute": 0}), "tenants[0].limits.rate_limit_minute must be a positive integer, got 0"),
+    (with_tenant(limits={"rate_limit_minute": 0}),
+     "tenants[0].limits.rate_limit_minute must be a positive integer, got 0"),
     (with_tenant(user={"id": "0123456789ABCDEF0123456789ABCDEF", "email": "a@b.example"}),
      "tenants[0].user.id must be 32 lowercase hex characters, got '0123456789ABCDEF0123456789ABCDEF'"),
     (with_tenant(user={"id": "0123456789abcdef0123456789abcdef"}), "tenants[0].user: missing 'email'"),
@@ -97,7 +99,7 @@ def test_seed_files_are_read_with_their_paths(tmp_path: Path) -> None:
      "tenants[0].entities[0].id must be a lowercase UUID, got 'E1'"),
     (with_tenant(entities=[{"id": "00000000-0000-4000-8000-000000000000"}]),
      "tenants[0].entities[0]: missing 'name'"),
-    (with_tenant(entities=[TENANT["entities"][0], TENANT["entities"][0]]), "tenants[0].entities has duplicate ids"),
+    (with_tenant(entities=[TENANT["entities"][0]] * 2), "tenants[0].entities has duplicate ids"),
     (with_tenant(orgs="org-1"), "tenants[0].orgs must be a list of org ids"),
     (with_tenant(clients=[{"clientId": "short", "clientSecret": "s"}]),
      "tenants[0].clients[0].clientId must be 36 characters, got 5"),
@@ -109,7 +111,8 @@ def test_seed_files_are_read_with_their_paths(tmp_path: Path) -> None:
      "client 00000000-0000-4000-8000-000000000001 is declared twice"),
     ({"tenants": [TENANT, {**TENANT, "clients": []}]}, "tenant names must be unique"),
 ])
-def test_a_broken_tenants_file_names_itself_and_the_problem(tmp_path: Path, content: Any, problem: str) -> None:
+def test_a_broken_tenants_file_names_itself_and_the_problem(tmp_path: Path, content: Any,
+                                                            problem: str) -> None:
     path = tenants_file(tmp_path, content)
     with pytest.raises(FixtureError) as caught:
         load_fixtures(tmp_path)
@@ -124,7 +127,8 @@ def test_a_broken_tenants_file_names_itself_and_the_problem(tmp_path: Path, cont
                                                                        "Expecting value"),
     ("seed/finance/accounts.json", b"\xff\xfe[]", "not UTF-8 text"),
 ])
-def test_a_broken_seed_file_names_itself(tmp_path: Path, relative: str, content: str | bytes, problem: str) -> None:
+def test_a_broken_seed_file_names_itself(tmp_path: Path, relative: str, content: str | bytes,
+                                         problem: str) -> None:
     tenants_file(tmp_path, with_tenant())
     path = tmp_path / relative
     path.parent.mkdir(parents=True)
@@ -137,7 +141,8 @@ def test_a_broken_seed_file_names_itself(tmp_path: Path, relative: str, content:
 @pytest.mark.parametrize(("layout", "problem_path", "problem"), [
     ("missing dir", "absent", "fixtures directory not found"),
     ("no tenants.json", "tenants.json", "file not found (every fixtures directory needs tenants.json)"),
-    ("tenants.json is a directory", "tenants.json", "file not found (every fixtures directory needs tenants.json)"),
+    ("tenants.json is a directory", "tenants.json",
+     "file not found (every fixtures directory needs tenants.json)"),
     ("named seed dir missing", "data", "seed directory not found (named by 'seed' in tenants.json)"),
 ])
 def test_missing_files_and_directories(tmp_path: Path, layout: str, problem_path: str, problem: str) -> None:

@@ -169,7 +169,9 @@ def _load_seed(seed_dir: Path, declared: bool) -> Seed:
             raise FixtureError(seed_dir, "seed directory not found (named by 'seed' in tenants.json)")
         return Seed()
     definitions_path = seed_dir / "custom_objects" / "definitions.json"
-    definitions = SeedFile(str(definitions_path), read_json(definitions_path)) if definitions_path.is_file() else None
+    definitions = None
+    if definitions_path.is_file():
+        definitions = SeedFile(str(definitions_path), read_json(definitions_path))
     records = {}
     records_dir = seed_dir / "custom_objects" / "records"
     if records_dir.is_dir():
