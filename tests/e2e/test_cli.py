@@ -257,3 +257,32 @@ def test_port_in_use_is_one_line_and_exit_1() -> None:
                                 stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"zuora-mock: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+# ---- the README's two commands ----------------------------------------------------------------------
+
+
+def readme_command(section: str) -> str:
+    """The one shell command in the code block of a README section."""
+    text = (FIXTURES.parent / "README.md").read_text()
+    block = re.search(rf"^## {section}\n.*?```sh\n(.*?)```", text, re.S | re.M)
+    assert block is not None, section
+    lines = [line for line in block.group(1).splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_readme_run_command_installs_and_starts_the_cli() -> None:
+    assert readme_command("Run") == "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/zuora-mock"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    command = readme_command("Test")
+    assert command == ("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' "
+                       "&& .venv/bin/python -m pytest")
+    ci = (FIXTURES.parent / ".ci" / "run").read_text()
+    expected = (command.replace("python3 -m venv", '"$PYTHON" -m venv').replace(".venv/bin/", '"$VENV/bin/')
+                .replace("/pip ", '/pip" ').replace("/python -m", '/python" -m')
+                .replace("venv .venv", 'venv "$VENV"'))
+    assert expected + ' "$@" </dev/null' in ci
+    assert ci.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in ci and '"$status" -eq 5' in ci
