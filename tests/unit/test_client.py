@@ -27,12 +27,15 @@ class FakeZuora:
         self.tokens_issued = 0
         self.valid: set[str] = set()
         self.requests: list[httpx.Request] = []
+        # (path, Authorization, body) as each request was sent: a retry re-sends the same Request object.
+        self.sent: list[tuple[str, str | None, bytes]] = []
         self.reply: Callable[[httpx.Request], httpx.Response] = lambda r: httpx.Response(
             200, json={"ok": True}
         )
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        self.sent.append((request.url.path, request.headers.get("Authorization"), request.read()))
         if request.url.path == "/oauth/token":
             self.tokens_issued += 1
             token = f"t{self.tokens_issued}"
@@ -345,3 +348,18 @@ def test_gateway_401_from_the_emulator(app_client: ZuoraClient) -> None:
         app_client.request("GET", "/objects/definitions/default", authenticate=False)
     assert (info.value.status, info.value.body) == (401, {"message": "Authentication error"})
     assert info.value.headers["WWW-Authenticate"].endswith("Bearer realm=Zuora API")
+
+
+@pytest.mark.parametrize("kind", ["multipart", "json"])
+def test_the_retried_request_carries_the_same_body(fake: FakeZuora, kind: str) -> None:
+    fake.reply = lambda r: httpx.Response(200, json={"success": True, "bulkKey": "a" * 32})
+    client = client_for(fake)
+    client.token()
+    fake.valid = set()
+    if kind == "multipart":
+        client.create_mass_action("DeleteRevenueSchedule", b"Revenue Schedule Number\nRS-1\n")
+    else:
+        client.create_records("V", [{"A__c": "x"}], idempotency_key="k")
+    (path, auth, body), token, (retried_path, retried_auth, retried_body) = fake.sent[-3:]
+    assert (auth, token[0], retried_auth) == ("Bearer t1", "/oauth/token", "Bearer t2")
+    assert (retried_path, retried_body) == (path, body) and body
