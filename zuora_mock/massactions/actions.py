@@ -112,8 +112,11 @@ def _custom_fields(row: Fields) -> dict[str, str]:
     return {k[prefix:]: v for k, v in row.items() if k.startswith(CUSTOM_FIELD_PREFIX) and v}
 
 
+_CENTS = Decimal("0.01")
+
+
 def _money(amount: Decimal) -> str:
-    return str(amount.quantize(Decimal("0.01")))
+    return str(amount.quantize(_CENTS))
 
 
 # ---- UpdateAccountingCode ----------------------------------------------------------------------------------
