@@ -363,3 +363,17 @@ def test_the_retried_request_carries_the_same_body(fake: FakeZuora, kind: str) -
     (path, auth, body), token, (retried_path, retried_auth, retried_body) = fake.sent[-3:]
     assert (auth, token[0], retried_auth) == ("Bearer t1", "/oauth/token", "Bearer t2")
     assert (retried_path, retried_body) == (path, body) and body
+
+
+def test_short_lived_tokens_are_refreshed_at_half_life(fake: FakeZuora) -> None:
+    fake.reply = lambda r: httpx.Response(200, json={"ok": True})
+    now = [0.0]
+    client = client_for(fake, clock=lambda: now[0])
+    client.auth.accept_token(httpx.Response(200, json={**TOKEN_BODY, "expires_in": 30}))
+    fake.valid = {"t1"}
+    now[0] = 14.0
+    client.call("GET", "/v1/bulk/k")
+    assert fake.tokens_issued == 0
+    now[0] = 15.0
+    client.call("GET", "/v1/bulk/k")
+    assert fake.tokens_issued == 1
