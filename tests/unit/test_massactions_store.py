@@ -158,6 +158,17 @@ def test_close_stops_the_worker() -> None:
     assert not worker.is_alive()
 
 
+def test_close_releases_the_response_file_of_an_unfinished_job() -> None:
+    store = make_store("manual")
+    key = submit(store)
+    store.advance(key, 1, URL)
+    writer = store.jobs[key]._out
+    assert writer is not None and writer._archive.fp is not None
+    store.close()
+    # Left open, the zip would raise in its finaliser whenever the collector reached it before its entry.
+    assert writer._archive.fp is None
+
+
 def test_close_while_the_tenant_lock_is_held_does_not_hang() -> None:
     store = make_store("time", bulk_rows_per_second=1.0)
     submit(store)

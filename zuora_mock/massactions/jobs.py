@@ -165,6 +165,12 @@ class Job:
         self._end(STOPPED if stopping else COMPLETED, now)
         return name, archive
 
+    def discard(self) -> None:
+        """Release the open response file of a job that will never finish (its store was closed)."""
+        if self._out is not None:
+            self._out.discard()
+        self._upload = self._rows = self._out = self._writer = None
+
     def _end(self, status: str, now: float) -> None:
         if self.total is None:
             self.total = 0

@@ -33,3 +33,11 @@ class ResultWriter:
         self.text.close()
         self._archive.close()
         return self._buffer.getvalue()
+
+    def discard(self) -> None:
+        """Drop an unfinished response file, so a job abandoned by close or reset leaves no open zip behind."""
+        try:
+            self.text.close()
+            self._archive.close()
+        except (OSError, ValueError):
+            pass

@@ -123,6 +123,10 @@ class MassActionStore:
             worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(timeout=2)
+        with self.lock:
+            for job in self.jobs.values():
+                if not job.ended:
+                    job.discard()
 
     # ---- internals -----------------------------------------------------------------------------------------
 
