@@ -73,6 +73,12 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("VmRSS not found")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux), in seconds; less sensitive to load than wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop(proc: subprocess.Popen, timeout: float = 10.0) -> int:
     """SIGTERM the process we started and wait for it; kill it if it does not stop."""
     if proc.poll() is None:
@@ -88,6 +94,7 @@ def stop(proc: subprocess.Popen, timeout: float = 10.0) -> int:
 @dataclass
 class StartupRun:
     seconds: float
+    cpu_seconds: float
     rss_mib: float
 
 
@@ -100,6 +107,7 @@ def measure_startup(command: Sequence[str], port: int, settle: float = 0.3,
                                 stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}, cwd=ROOT)
         try:
             seconds = wait_until_served(proc, port, started)
+            cpu = cpu_seconds(proc.pid)
             for _ in range(5):
                 token_request(port)
             time.sleep(settle)
@@ -112,7 +120,7 @@ def measure_startup(command: Sequence[str], port: int, settle: float = 0.3,
         code = stop(proc)
     if code != 0:
         raise RuntimeError(f"{command[0]} exited with code {code} on SIGTERM")
-    return StartupRun(seconds, memory)
+    return StartupRun(seconds, cpu, memory)
 
 
 def median(values: Sequence[float]) -> float:
