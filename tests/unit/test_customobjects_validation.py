@@ -48,6 +48,7 @@ def definition():
     ({"Built__c": "2024-02-30"}, (m.CODE_INVALID, 'Json input does not match schema. Error(s): string "2024-02-30" is invalid against requested date format(s) [yyyy-MM-dd]')),
     ({"Built__c": "07/09/2024"}, (m.CODE_INVALID, 'Json input does not match schema. Error(s): string "07/09/2024" is invalid against requested date format(s) [yyyy-MM-dd]')),
     ({"SeenAt__c": "2024-07-09 06:41:17"}, (m.CODE_INVALID, "Json input does not match schema. Error(s): string \"2024-07-09 06:41:17\" is invalid against requested date format(s) [yyyy-MM-dd'T'HH:mm:ss.SSSZ]")),
+    ({"SeenAt__c": "2024-07-09T06:41:17."}, (m.CODE_INVALID, "Json input does not match schema. Error(s): string \"2024-07-09T06:41:17.\" is invalid against requested date format(s) [yyyy-MM-dd'T'HH:mm:ss.SSSZ]")),
     ({"Ref__c": "not-a-uuid"}, (m.CODE_INVALID, 'Json input does not match schema. Error(s): string "not-a-uuid" is not a valid UUID')),
 ])
 def test_patch_fields(definition, fields, expected):
@@ -67,3 +68,10 @@ def test_full_record_needs_required_fields(definition, fields, expected):
 def test_first_problem_in_submitted_order_wins(definition):
     failure = definition.check_fields({"Seats__c": "x", "Plate__c": ""}, full=False)
     assert failure is not None and failure[0] == m.CODE_TYPE
+
+
+@pytest.mark.parametrize("cut", range(len("2024-07-09T06:41:17.377+02:00") + 1))
+def test_every_truncated_datetime_is_answered_not_raised(definition, cut):
+    value = "2024-07-09T06:41:17.377+02:00"[:cut]
+    result = definition.check_fields({"SeenAt__c": value}, full=False)
+    assert result is None or result[0] == m.CODE_INVALID

@@ -63,7 +63,7 @@ def valid_datetime(value: str) -> bool:
         or value[19] not in ".Z+-"
     ):
         return False
-    if value[19] == "." and not value[20].isdigit():
+    if value[19] == "." and (n == 20 or not value[20].isdigit()):
         return False
     if value[-1] != "Z" and not (n >= 25 and value[-6] in "+-" and value[-3] == ":"):
         return False
