@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
 from . import messages as m
+from .columns import all_plain_and_valid
 from .records import (
     ID_LENGTH,
     Claims,
@@ -118,6 +119,8 @@ def plan_update(
     planned: dict[str, dict[str, Any]] = {}
     planned_unique: list[tuple[dict[str, Any], dict[str, Any]]] = []
     failures: list[dict[str, Any]] = []
+    # One column-wise pass settles the usual all-valid batch; otherwise each record is checked on its own.
+    columns_valid = all_plain_and_valid(definition.fast, records)
     # Keys of a JSON object are unique, so each record appears once and is checked against the stored state.
     for record_id, values in records.items():
         if values.__class__ is not dict:
@@ -132,7 +135,7 @@ def plan_update(
             )
             failures.append(failure_detail(failure, values, record_id))
             continue
-        result = check_values(values)
+        result = False if columns_valid else check_values(values)
         failure = None if result is True or result is False else result
         needs_store = failure is None and store_checked and not store_checked.isdisjoint(values)
         if needs_store:

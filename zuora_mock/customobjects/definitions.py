@@ -13,6 +13,7 @@ from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 from . import messages as m
 from .fields import (
     FAST_BOOLEAN,
+    FAST_DATETIME,
     FAST_ENUM,
     FAST_INTEGER,
     FAST_NUMBER,
@@ -20,6 +21,7 @@ from .fields import (
     FRACTION_SCALE,
     Check,
     Failure,
+    canonical_datetime,
     compile_check,
     fast_path,
 )
@@ -302,6 +304,9 @@ class Definition:
                     continue
             elif kind == FAST_BOOLEAN and cls is bool:
                 continue
+            elif kind == FAST_DATETIME:
+                if cls is str and len(value) <= spec[1] and canonical_datetime(value):
+                    continue
             failure = spec[3](value)
             if failure is not None:
                 return failure

@@ -224,7 +224,28 @@ MSG_ABOVE_MAXIMUM = (
 
 
 # Fast-path shapes: merge() accepts the common valid values inline and calls the full check only otherwise.
-FAST_TEXT, FAST_ENUM, FAST_INTEGER, FAST_NUMBER, FAST_BOOLEAN, FAST_NONE = range(6)
+FAST_TEXT, FAST_ENUM, FAST_INTEGER, FAST_NUMBER, FAST_BOOLEAN, FAST_NONE, FAST_DATETIME = range(7)
+
+
+def canonical_datetime(value: str) -> bool:
+    """The usual wire form, yyyy-MM-ddTHH:mm:ss.SSSZ, checked inline: a subset of what valid_datetime accepts."""
+    if (
+        len(value) != 24
+        or value[23] != "Z"
+        or value[19] != "."
+        or value[10] != "T"
+        or value[4] != "-"
+        or value[7] != "-"
+        or value[13] != ":"
+        or value[16] != ":"
+        or not value[20:23].isdigit()
+    ):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def fast_path(
@@ -252,4 +273,6 @@ def fast_path(
         return FAST_ENUM, limit, frozenset(enum), check
     if enum is None and fmt in (None, "url"):
         return FAST_TEXT, limit, None, check
+    if enum is None and fmt == "date-time" and kind == "string":
+        return FAST_DATETIME, limit, None, check
     return FAST_NONE, None, None, check
