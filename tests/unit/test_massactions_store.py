@@ -25,6 +25,20 @@ DELETE = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\nRS-00000005\n"
 URL = "http://h"
 
 
+def zipped(data: bytes = DELETE) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.csv", data)
+    return buffer.getvalue()
+
+
+ZIP = zipped()
+# The first byte of a.csv's deflate stream (30-byte local header + 5-byte name) flipped: zlib refuses the stream.
+ZIP_BAD_DEFLATE = ZIP[:35] + bytes([ZIP[35] ^ 0xFF]) + ZIP[36:]
+# The end record's central-directory offset past the real one: the local header offset turns negative.
+ZIP_BAD_OFFSET = ZIP[:-6] + (0x7FFFFFFF).to_bytes(4, "little") + ZIP[-2:]
+
+
 def make_store(mode: str, **settings: Any) -> MassActionStore:
     config = {"bulk_progression": mode, "bulk_start_delay": 0.0, "bulk_rows_per_second": 0.0, **settings}
     return MassActionStore.from_seed(load_fixtures().seed, clock=Clock(), user_id="u" * 32, user_email="a@b.example",
@@ -59,6 +73,8 @@ def test_zip_inflating_past_the_guard_is_refused() -> None:
      m.MSG_CSV_MISSING_COLUMNS.format(action="DeleteRevenueSchedule", columns="Revenue Schedule Number")),
     (b"\x00", "a.csv", InvalidValue, m.MSG_CSV_CONTENT),
     (DELETE, "a.xlsx", InvalidValue, m.MSG_FILE_TYPE.format(name="a.xlsx")),
+    (ZIP_BAD_DEFLATE, "a.zip", InvalidValue, m.MSG_ZIP_INVALID),
+    (ZIP_BAD_OFFSET, "a.zip", InvalidValue, m.MSG_ZIP_INVALID),
 ])
 def test_upload_errors(data: bytes, name: str, error: type, message: str) -> None:
     with pytest.raises(error) as caught:

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -66,7 +67,9 @@ def _unzip(data: bytes, limit: int) -> tuple[str, bytes]:
             raise InvalidValue(m.MSG_ZIP_TOO_LARGE.format(limit=limit))
         with archive.open(entry) as stream:
             content = stream.read(limit + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError):
+    # zipfile lets a corrupt deflate stream (zlib.error) or entry offset (ValueError: negative seek) escape.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError,
+            zlib.error, ValueError):
         raise InvalidValue(m.MSG_ZIP_INVALID) from None
     if len(content) > limit:
         raise InvalidValue(m.MSG_ZIP_TOO_LARGE.format(limit=limit))
