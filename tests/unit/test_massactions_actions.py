@@ -97,6 +97,8 @@ CHARGE_ROW = {"Subscription Charge Key": "C-00000001", "Revenue Schedule Date": 
      m.ROW_NUMBER.format(column="Revenue Schedule Amount", value="100,000.50")),
     ({**CHARGE_ROW, "Revenue Schedule Amount": "($100)"},
      m.ROW_NUMBER.format(column="Revenue Schedule Amount", value="($100)")),
+    ({**CHARGE_ROW, "Revenue Schedule Amount": "9" * 29 + ".999"},
+     m.ROW_NUMBER_TOO_LARGE.format(column="Revenue Schedule Amount", digits=16, value="9" * 29 + ".999")),
     ({**CHARGE_ROW, "Revenue Schedule Reference ID": "r" * 61},
      m.ROW_TOO_LONG.format(column="Revenue Schedule Reference ID", limit=60)),
     ({"Linked Transaction Type": "Invoice Item", "Linked Transaction Key": ITEM}, ("RS-00000006",)),
@@ -172,6 +174,9 @@ FX_ROW = {"Provider Exchange Rate Date": "2025-12-01", "Currency (From)": "EUR",
     ({**FX_ROW, "Currency (To)": "EUR"}, m.FX_SAME_CURRENCY),
     ({**FX_ROW, "Exchange Rate": "0"}, m.ROW_POSITIVE.format(column="Exchange Rate")),
     ({**FX_ROW, "Exchange Rate": "1,1"}, m.ROW_NUMBER.format(column="Exchange Rate", value="1,1")),
+    ({**FX_ROW, "Exchange Rate": "1" * 17}, m.ROW_NUMBER_TOO_LARGE.format(column="Exchange Rate", digits=16,
+                                                                           value="1" * 17)),
+    ({**FX_ROW, "Exchange Rate": "9" * 16 + ".5"}, ()),
 ])
 def test_import_fx_rate_rows(ledger: Ledger, row: dict[str, str], expected: object) -> None:
     assert run(ledger, "ImportFXRate", row) == expected
@@ -191,6 +196,8 @@ PAY_ROW = {"Billing Account ID": ACCOUNT_USD, "Payment Invoice": "INV-00000002:3
     ({**PAY_ROW, "Billing Account ID": "A00000001", "Payment Invoice": ""}, ()),
     ({**PAY_ROW, "Billing Account ID": "", "Payment Invoice": "", "Payment Method ID": CHECK}, ()),
     ({**PAY_ROW, "Payment Amount": "-1"}, m.ROW_POSITIVE.format(column="Payment Amount")),
+    ({**PAY_ROW, "Payment Amount": "1" * 400},
+     m.ROW_NUMBER_TOO_LARGE.format(column="Payment Amount", digits=16, value="1" * 40)),
     ({**PAY_ROW, "Payment Amount": ""}, m.ROW_REQUIRED.format(column="Payment Amount")),
     ({**PAY_ROW, "Currency": "XYZ"}, m.FX_CURRENCY.format(column="Currency", value="XYZ")),
     ({**PAY_ROW, "Payment Date": "tomorrow"}, m.ROW_DATE.format(column="Payment Date", value="tomorrow")),

@@ -16,6 +16,8 @@ GROUP_ID = "Group ID"
 GROUP_ID_LIMIT = 255
 CUSTOM_FIELD_PREFIX = "Revenue Schedule:"
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# Digits allowed before the decimal point: also keeps amounts within what Decimal can round to cents.
+MAX_INTEGER_DIGITS = 16
 
 
 class RowError(Exception):
@@ -96,6 +98,8 @@ def _number(row: Fields, column: str, positive: bool = False) -> Decimal:
     number = parse_decimal(value) if _PLAIN_NUMBER.match(value) else None
     if number is None:
         raise RowError(m.ROW_NUMBER.format(column=column, value=value[:40]))
+    if number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise RowError(m.ROW_NUMBER_TOO_LARGE.format(column=column, digits=MAX_INTEGER_DIGITS, value=value[:40]))
     if positive and number <= 0:
         raise RowError(m.ROW_POSITIVE.format(column=column))
     return number
