@@ -9,6 +9,7 @@ import pytest
 from tests.api.probe import install_probe
 from tests.conftest import DEMO_ENTITY, MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
 from zuora_mock.api.pipeline import CODE_ENTITY, CODE_ENTITY_MISSING, CODE_ORG
+from zuora_mock.api.responses import MAX_JSON_DEPTH, MSG_JSON_TOO_DEEP
 from zuora_mock.errors import (
     MSG_AUTHENTICATION,
     MSG_ENTITY_INVALID,
@@ -314,6 +315,12 @@ def test_routing_errors_under_oauth_are_spring_style(web):
         ),
         ("", "application/json", 90, None),
         ("\xff\xfe", "application/json", 90, None),
+        (
+            '{"a": ' + "[" * 200 + "]" * 200 + "}",
+            "application/json",
+            90,
+            MSG_MALFORMED_JSON.format(detail=MSG_JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)),
+        ),
         ("{}", "text/plain", 20, MSG_CONTENT_TYPE_JSON.format(content_type="text/plain")),
         (
             "a=b",

@@ -11,6 +11,11 @@ from flask.json.provider import JSONProvider
 from ..errors import MSG_CONTENT_TYPE_JSON, MSG_MALFORMED_JSON, InvalidValue, MalformedRequest
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
+# orjson reads up to 1024 levels but writes at most 254; error details echo request values a few levels
+# deeper than they were sent, so a body is refused past this depth rather than failing when it is echoed.
+MAX_JSON_DEPTH = 200
+_WRITABLE_DEPTH = 254
+MSG_JSON_TOO_DEEP = "the body is nested more than {limit} levels deep"
 
 
 class OrjsonProvider(JSONProvider):
@@ -46,4 +51,19 @@ def read_json(require_object: bool = True) -> Any:
         raise MalformedRequest(MSG_MALFORMED_JSON.format(detail=str(exc))) from None
     if require_object and not isinstance(body, dict):
         raise MalformedRequest(MSG_MALFORMED_JSON.format(detail="the body must be a JSON object"))
+    if _too_deep(data, body):
+        raise MalformedRequest(MSG_MALFORMED_JSON.format(detail=MSG_JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)))
     return body
+
+
+def _too_deep(data: bytes, body: Any) -> bool:
+    """Deeper than MAX_JSON_DEPTH, measured by orjson itself on the body wrapped in the missing levels."""
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    for _ in range(_WRITABLE_DEPTH - MAX_JSON_DEPTH):
+        body = [body]
+    try:
+        orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return True
+    return False
