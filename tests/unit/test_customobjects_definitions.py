@@ -71,6 +71,7 @@ CASES = [
     (_with({"label": "L" * 65}), InvalidValue, "Definition [Vehicle]: 'label' must be a non-empty string of at most 64 characters."),
     (_with({"description": "D" * 251}), InvalidValue, "Definition [Vehicle]: 'description' must be a non-empty string of at most 250 characters."),
     (_with({"colour": 1}), UnknownField, "Definition [Vehicle]: unknown field 'colour'."),
+    (_with({"properties": ["A__c"]}), InvalidValue, d.MSG_DEF_PROPERTIES.format(object="Vehicle")),
     (_with({"properties": {"A__c": {"label": "A"}}}), MissingField, "Definition [Vehicle]: field [A__c]: 'type' is required."),
     (_with({"properties": {"A__c": {"type": "string"}}}), MissingField, "Definition [Vehicle]: field [A__c]: 'label' is required."),
     (_with({"properties": {"A__c": {"type": "text", "label": "A"}}}), InvalidValue, d.MSG_FIELD_TYPE.format(object="Vehicle", field="A__c")),

@@ -118,6 +118,7 @@ MSG_DEF_REQUIRED = "Definition [{object}]: '{key}' is required."
 MSG_DEF_UNKNOWN = "Definition [{object}]: unknown field '{key}'."
 MSG_DEF_STRING = "Definition [{object}]: '{key}' must be a non-empty string of at most {limit} characters."
 MSG_DEF_BOOL = "Definition [{object}]: '{key}' must be a boolean."
+MSG_DEF_PROPERTIES = "Definition [{object}]: 'properties' must be a JSON object of fields keyed by API name."
 MSG_DEF_NAME = (
     "Definition [{object}]: the API name must start with a letter, contain only letters, digits and "
     "underscores, and be at most 64 characters."
@@ -543,7 +544,7 @@ def parse_definition(key: str, raw: Any, known_objects: Callable[[str], bool]) -
     delete_audit = _bool_attr(body, "enableDeleteRecordAuditing", name)
     raw_props = body.get("properties", {})
     if not isinstance(raw_props, dict):
-        raise InvalidValue(m_format(MSG_DEF_STRING, object=name, key="properties", limit=0))
+        raise InvalidValue(m_format(MSG_DEF_PROPERTIES, object=name))
     custom_raw = {}
     for field, prop in raw_props.items():
         if field in SYSTEM_PROPERTIES:
