@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -21,6 +22,8 @@ _RANGE_OPS = ("<=", ">=", "<", ">")
 _AND = ("AND", "&&")
 _OR = ("OR", "||")
 _NOT = ("NOT", "!")
+# What a JSON number looks like: float() alone would also take nan, inf, 1_000 and non-ASCII digits.
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -173,10 +176,9 @@ class _Parser:
 
 def _convert(term: _Term, kind: str) -> Any:
     if kind in ("integer", "number"):
-        try:
-            number = float(term.value)
-        except ValueError:
-            raise InvalidValue(MSG_Q_VALUE.format(field=term.field, value=term.value[:100])) from None
+        number = float(term.value) if _NUMBER.fullmatch(term.value) else float("nan")
+        if number != number or number in (float("inf"), float("-inf")):
+            raise InvalidValue(MSG_Q_VALUE.format(field=term.field, value=term.value[:100]))
         return int(number) if number.is_integer() else number
     if kind == "boolean":
         if term.value not in ("true", "false"):
