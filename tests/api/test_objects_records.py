@@ -114,6 +114,7 @@ def test_q_filter(client, auth):
     ("pageSize=ten", m.MSG_PAGE_SIZE.format(value="ten")),
     ("pageSize=1_0", m.MSG_PAGE_SIZE.format(value="1_0")),
     ("pageSize=--5", m.MSG_PAGE_SIZE.format(value="--5")),
+    ("page=" + "9" * 5000, m.MSG_PAGE.format(value="9" * 50)),
     ("pageSize=%205", m.MSG_PAGE_SIZE.format(value=" 5")),
     ("page=%D9%A2", m.MSG_PAGE.format(value="٢")),
     ("page=0", m.MSG_PAGE.format(value="0")),

@@ -23,10 +23,13 @@ def _int_arg(name: str, default: int, low: int, high: int | None, message: str) 
     raw = request.args.get(name)
     if raw is None:
         return default
-    # int() alone would also take " 5", "1_0" and non-ASCII digits.
-    if not (raw.isascii() and raw.removeprefix("-").isdigit()):
-        raise InvalidValue(message.format(value=raw[:50]))
-    value = int(raw)
+    # int() alone would also take " 5", "1_0" and non-ASCII digits; past 4300 digits it raises ValueError.
+    try:
+        if not (raw.isascii() and raw.removeprefix("-").isdigit()):
+            raise ValueError(raw)
+        value = int(raw)
+    except ValueError:
+        raise InvalidValue(message.format(value=raw[:50])) from None
     if value < low or (high is not None and value > high):
         raise InvalidValue(message.format(value=raw[:50]))
     return value
