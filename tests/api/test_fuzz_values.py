@@ -190,11 +190,12 @@ def _query(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.7:
         args["q"] = _q(rng)
     if rng.random() < 0.3:
-        args["pageSize"] = rng.choice(("0", "-1", "1", "1000", "1001", "1e3", "x", "", "9" * 30, " 5", "5.0"))
+        args["pageSize"] = rng.choice(("0", "-1", "1", "1000", "1001", "1e3", "x", "", "9" * 30, " 5", "5.0",
+                                       "--5", "٥"))
     if rng.random() < 0.3:
         args["cursor"] = rng.choice((_string(rng), "", "AAAA", "eyJ9", "=" * 5, "0" * 40))
     if rng.random() < 0.2:
-        args["page"] = rng.choice(("0", "-3", "2", "99999999999999999999", "x", ""))
+        args["page"] = rng.choice(("0", "-3", "2", "99999999999999999999", "9" * 5000, "x", ""))
     if rng.random() < 0.2:
         args["ids"] = [rng.choice((_string(rng), UNKNOWN_ID, "")) for _ in range(rng.randint(0, 3))]
     if rng.random() < 0.1:
