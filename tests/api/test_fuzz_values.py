@@ -34,6 +34,8 @@ PROCESS_ID_RE = re.compile(r"^[0-9A-F]{16}$")
 VEHICLE, FLEET = "Vehicle", "Fleet"
 FLEET_REGION_INVALID = "Atlantis"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
+UNKNOWN_OBJECTS = ("Nope", "vehicle", "VEHICLE", "Vehicle ", "😀", "..", "x" * 300, "Account", "__proto__",
+                   "%00", "default")
 
 # ---- values ------------------------------------------------------------------------------------------------
 
@@ -450,6 +452,10 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
     for _ in range(OBJECT_STEPS):
         roll = rng.random()
         name = VEHICLE if roll < 0.6 else FLEET if roll < 0.8 or not fuzzed else rng.choice(sorted(fuzzed))
+        if rng.random() < 0.03:
+            # Unknown objects: the requests are built as for Vehicle, sent to an object that does not exist.
+            name = rng.choice(UNKNOWN_OBJECTS)
+            props[name], bases[name], ids[name] = props[VEHICLE], bases[VEHICLE], ids[VEHICLE]
         base = f"/objects/records/default/{name}"
         record_id = rng.choice((*ids[name], *ids[name], UNKNOWN_ID, _string(rng)[:60].replace("/",
                                                                                               "_") or "x"))
