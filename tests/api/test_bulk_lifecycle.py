@@ -397,3 +397,22 @@ def test_parallel_uploads_and_polls_keep_counts_consistent(make_app: Callable[..
     for thread in threads:
         thread.join(timeout=30)
     assert failures == []
+
+
+@pytest.mark.parametrize(("member", "disposition"), [
+    ("rs.csv", 'attachment; filename="rs.zip"'),
+    ("a\r\nX-Injected: 1.csv", "attachment; filename=\"a__X-Injected: 1.zip\"; "
+                                "filename*=UTF-8''a%0D%0AX-Injected%3A%201.zip"),
+    ('say "hi".csv', "attachment; filename=\"say _hi_.zip\"; filename*=UTF-8''say%20%22hi%22.zip"),
+    ("é😀.csv", "attachment; filename=\"__.zip\"; filename*=UTF-8''%C3%A9%F0%9F%98%80.zip"),
+])
+def test_download_name_is_a_safe_header(immediate: Bulk, member: str, disposition: str) -> None:
+    """The response file is named after the zipped CSV, whose name may hold anything a header cannot."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, DELETE_3)
+    status = immediate.get(immediate.upload("DeleteRevenueSchedule", buffer.getvalue(), "rs.zip"))
+    response = immediate.client.get(status["outputURL"].removeprefix("http://localhost"), headers=immediate.auth)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == disposition
+    assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == [member]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, g, request
 
 from ..errors import InvalidValue, MissingField
@@ -12,6 +14,14 @@ from .pipeline import emulator
 from .responses import json_response
 
 bp = Blueprint("bulk", __name__, url_prefix="/v1")
+
+
+def content_disposition(name: str) -> str:
+    """Quotes, line breaks and non-ASCII in a download's name get an ASCII fallback and RFC 6266 filename*."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
+    if fallback == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def public_base_url() -> str:
@@ -62,5 +72,5 @@ def get_file(file_id: str) -> Response:
     name, archive = g.data.bulk.file(file_id)
     zip_name = name.rsplit(".", 1)[0] + ".zip"
     return Response(archive, status=200, headers={
-        "Content-Type": CONTENT_TYPE, "Content-Disposition": f'attachment; filename="{zip_name}"',
+        "Content-Type": CONTENT_TYPE, "Content-Disposition": content_disposition(zip_name),
     })
