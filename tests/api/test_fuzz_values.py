@@ -589,6 +589,10 @@ def _csv(rng: random.Random, action: str) -> bytes:
     return data
 
 
+MEMBER_NAMES = ("a.csv", "a\r\nX-Injected: 1.csv", 'say "hi".csv', "é😀.csv", "dir\\a.csv", "a\x00b.csv", ";x=y.csv",
+                "x" * 250 + ".csv", "\u202e.csv", ".csv")
+
+
 def _zip(members: list[tuple[str, bytes | None]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -607,7 +611,8 @@ def _package(rng: random.Random, data: bytes) -> tuple[str | None, bytes]:
                            "")), data
     kind = rng.randrange(8)
     if kind == 0:
-        packed = _zip([("a.csv", data)])
+        # The member's name becomes the result file's name, and so part of a download header.
+        packed = _zip([(rng.choice(MEMBER_NAMES), data)])
     elif kind == 1:
         packed = _zip([])
     elif kind == 2:
