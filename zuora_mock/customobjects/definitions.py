@@ -180,6 +180,18 @@ MSG_REL_LOCAL_TYPE = "Definition [{object}]: relationship field [{field}] must b
 MSG_REL_ENFORCE = "Definition [{object}]: 'recordConstraints.create.enforceValidMapping' must be a boolean."
 
 
+def apply_patch(record: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """JSON merge patch of custom fields into `record`: null clears a field; echoed system keys are ignored."""
+    for name, value in values.items():
+        if name in RECORD_SYSTEM_KEYS:
+            continue
+        if value is None:
+            record.pop(name, None)
+        else:
+            record[name] = value
+
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One custom field as the record check and the query engine need it."""
@@ -257,13 +269,7 @@ class Definition:
         result = self.check_values(values)
         if result is not True and result is not False:
             return result
-        for name, value in values.items():
-            if name in RECORD_SYSTEM_KEYS:
-                continue
-            if value is None:
-                record.pop(name, None)
-            else:
-                record[name] = value
+        apply_patch(record, values)
         return None
 
     def check_values(self, values: Mapping[str, Any]) -> Failure | bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import messages as m
-from .definitions import NAMESPACE, RECORD_SYSTEM_KEYS, Definition
+from .definitions import NAMESPACE, RECORD_SYSTEM_KEYS, Definition, apply_patch
 from .fields import Failure
 
 ID_LENGTH = 36
@@ -154,13 +154,7 @@ def merged_record(
         }
     else:
         record = dict(previous)
-    for name, value in values.items():
-        if name in RECORD_SYSTEM_KEYS:
-            continue
-        if value is None:
-            record.pop(name, None)
-        else:
-            record[name] = value
+    apply_patch(record, values)
     record["UpdatedById"] = user_id
     record["UpdatedDate"] = timestamp
     return record
