@@ -191,7 +191,6 @@ def apply_patch(record: dict[str, Any], values: Mapping[str, Any]) -> None:
             record[name] = value
 
 
-
 @dataclass(frozen=True)
 class FieldSpec:
     """One custom field as the record check and the query engine need it."""
