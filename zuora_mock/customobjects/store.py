@@ -239,8 +239,9 @@ class CustomObjectStore:
             data = self._object(name)
             predicate = compile_query(q, data.definition) if q else None
             if wanted:
-                chosen = set(wanted)
-                candidates = [r for i, r in data.records.items() if i in chosen]
+                # Look the ids up rather than scanning every record; creation order is kept by position.
+                found = (data.records.get(record_id) for record_id in set(wanted))
+                candidates = sorted((r for r in found if r is not None), key=lambda r: data.positions[r["Id"]])
             else:
                 candidates = list(data.records.values())
             start = -1
