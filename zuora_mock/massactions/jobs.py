@@ -78,8 +78,7 @@ class Job:
         # The response CSV is compressed as it is written: memory stays near the size of the input.
         self._out = ResultWriter(response_csv_name(upload.csv_name, self.key), upload.bom)
         self._writer = csv.writer(self._out.text, lineterminator=upload.newline)
-        self._writer.writerow([*next(csv.reader(iter_lines(upload.text))), SUCCESS,
-                               *self.action.result_columns, ERROR_MESSAGE])
+        self._writer.writerow([*upload.raw_header, SUCCESS, *self.action.result_columns, ERROR_MESSAGE])
         header = upload.header
         self._width = len(header)
         self._relevant = self.action.relevant(header)

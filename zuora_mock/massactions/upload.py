@@ -27,7 +27,8 @@ class Upload:
     text: str
     input_size: int
     csv_name: str
-    header: list[str]
+    raw_header: list[str]  # as written in the file: the response file repeats it
+    header: list[str]  # stripped column names, for matching
     newline: str
     bom: bool
 
@@ -131,5 +132,5 @@ def validate_upload(filename: str | None, data: bytes, action_type: str, checksu
         raise MissingField(m.MSG_CSV_MISSING_COLUMNS.format(action=action.name, columns=", ".join(missing)))
     line_end = text.find("\n")
     newline = "\r\n" if line_end > 0 and text[line_end - 1] == "\r" else "\n"
-    return Upload(action=action, text=text, input_size=len(data), csv_name=csv_name, header=header,
-                  newline=newline, bom=bom)
+    return Upload(action=action, text=text, input_size=len(data), csv_name=csv_name, raw_header=raw_header,
+                  header=header, newline=newline, bom=bom)
