@@ -29,8 +29,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def request(port: int, method: str, path: str, body: str | None = None,
-            headers: Mapping[str, str] | None = None, timeout: float = 5.0) -> tuple[int, bytes]:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 5.0,
+) -> tuple[int, bytes]:
     """One HTTP request over a fresh connection to 127.0.0.1."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -43,12 +49,14 @@ def request(port: int, method: str, path: str, body: str | None = None,
 
 def token_request(port: int) -> tuple[int, bytes]:
     """POST /oauth/token with the demo credentials: the first call every Zuora client makes."""
-    return request(port, "POST", "/oauth/token", DEMO_TOKEN_FORM,
-                   {"Content-Type": "application/x-www-form-urlencoded"})
+    return request(
+        port, "POST", "/oauth/token", DEMO_TOKEN_FORM, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
 
 
-def wait_until_served(proc: subprocess.Popen, port: int, started: float, timeout: float = 30.0,
-                      poll: float = 0.002) -> float:
+def wait_until_served(
+    proc: subprocess.Popen, port: int, started: float, timeout: float = 30.0, poll: float = 0.002
+) -> float:
     """Poll until the first 200 to the token request; return seconds since `started`."""
     deadline = started + timeout
     while time.perf_counter() < deadline:
@@ -98,13 +106,20 @@ class StartupRun:
     rss_mib: float
 
 
-def measure_startup(command: Sequence[str], port: int, settle: float = 0.3,
-                    env: Mapping[str, str] | None = None) -> StartupRun:
+def measure_startup(
+    command: Sequence[str], port: int, settle: float = 0.3, env: Mapping[str, str] | None = None
+) -> StartupRun:
     """Spawn `command`, time it to its first served response, read its idle RSS, stop it."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=errors,
-                                stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}, cwd=ROOT)
+        proc = subprocess.Popen(
+            list(command),
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            cwd=ROOT,
+        )
         try:
             seconds = wait_until_served(proc, port, started)
             cpu = cpu_seconds(proc.pid)

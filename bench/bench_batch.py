@@ -191,7 +191,10 @@ def run(seconds: float, max_requests: int, rss_records: int) -> int:
                     "POST", "/objects/batch/default/Vehicle", body, {"Content-Type": "application/json"}
                 )[0],
                 "orjson": lambda body: base_conn.request(
-                    "POST", "/orjson/objects/batch/default/Vehicle", body, {"Content-Type": "application/json"}
+                    "POST",
+                    "/orjson/objects/batch/default/Vehicle",
+                    body,
+                    {"Content-Type": "application/json"},
                 )[0],
                 "emulator": lambda body: conn.request(
                     "POST", "/objects/batch/default/Vehicle", body, headers

@@ -23,10 +23,10 @@ import httpx
 from flask import Flask, request
 
 from zuora_mock import create_app
-from zuora_mock.clock import Clock
-from zuora_mock.domain.fixtures import load_fixtures
-from zuora_mock.massactions.store import MassActionStore
-from zuora_mock.massactions.upload import validate_upload
+from zuora_mock.backend.massactions.store import MassActionStore
+from zuora_mock.backend.massactions.upload import validate_upload
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.fixtures import load_fixtures
 from zuora_mock.server import BackgroundServer
 
 MB = 1024 * 1024
@@ -66,9 +66,14 @@ def mpu_csv(size: int) -> bytes:
 
 def new_store() -> MassActionStore:
     settings = {"bulk_progression": "immediate", "bulk_start_delay": 0.0, "bulk_rows_per_second": 0.0}
-    return MassActionStore.from_seed(load_fixtures().seed, clock=Clock(), user_id="0" * 32,
-                                     user_email="bench@example.com", lock=threading.RLock(),
-                                     settings=settings)
+    return MassActionStore.from_seed(
+        load_fixtures().seed,
+        clock=Clock(),
+        user_id="0" * 32,
+        user_email="bench@example.com",
+        lock=threading.RLock(),
+        settings=settings,
+    )
 
 
 def process_once(action: str, data: bytes) -> tuple[float, int]:
@@ -95,10 +100,15 @@ def csv_floor(data: bytes) -> float:
 def bench_processing(rounds: int) -> None:
     print("1. Processing a 4 MB CSV (immediate progression, in process; validation + rows + result zip)")
     print("   floor = csv.reader + csv.writer over the same file in this run (no validation, no zip)")
-    print(f"   {'action':<24}{'rows':>9}{'median s':>10}{'rows/s':>11}{'vs target':>11}{'floor s':>9}"
-          f"{'vs floor':>10}")
+    print(
+        f"   {'action':<24}{'rows':>9}{'median s':>10}{'rows/s':>11}{'vs target':>11}{'floor s':>9}"
+        f"{'vs floor':>10}"
+    )
     cases: list[tuple[str, Callable[[int], bytes]]] = [
-        ("ImportFXRate", fx_csv), ("DeleteRevenueSchedule", delete_csv), ("MPU", mpu_csv)]
+        ("ImportFXRate", fx_csv),
+        ("DeleteRevenueSchedule", delete_csv),
+        ("MPU", mpu_csv),
+    ]
     for action, build in cases:
         data = build(4 * MB)
         timings, floors = [], []
@@ -109,8 +119,10 @@ def bench_processing(rounds: int) -> None:
         median, floor = statistics.median(timings), statistics.median(floors)
         rate = rows / median
         ratio = rate / TARGET_ROWS_PER_SECOND
-        print(f"   {action:<24}{rows:>9,}{median:>10.3f}{rate:>11,.0f}{ratio:>10.2f}x{floor:>9.3f}"
-              f"{median / floor:>9.1f}x")
+        print(
+            f"   {action:<24}{rows:>9,}{median:>10.3f}{rate:>11,.0f}{ratio:>10.2f}x{floor:>9.3f}"
+            f"{median / floor:>9.1f}x"
+        )
     # DeleteRevenueSchedule keeps nothing per row in the ledger, so the peak is the job's own footprint
     # (input text, result CSV, zip); actions that create objects add the objects they create.
     data = delete_csv(4 * MB)
@@ -118,8 +130,10 @@ def bench_processing(rounds: int) -> None:
     process_once("DeleteRevenueSchedule", data)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"   peak traced memory of one 4 MB DeleteRevenueSchedule job: {peak / MB:.1f} MiB "
-          f"= {peak / len(data):.1f}x the file")
+    print(
+        f"   peak traced memory of one 4 MB DeleteRevenueSchedule job: {peak / MB:.1f} MiB "
+        f"= {peak / len(data):.1f}x the file"
+    )
 
 
 def baseline_app() -> Flask:
@@ -153,8 +167,13 @@ def bench_upload(rounds: int) -> None:
     data = fx_csv(1 * MB)
     app = create_app({"bulk_progression": "manual"}, environ={})
     with BackgroundServer(baseline_app()) as baseline, BackgroundServer(app) as emulator:
-        token = httpx.post(f"{emulator.url}/oauth/token", data={
-            "client_id": DEMO_CLIENT[0], "client_secret": DEMO_CLIENT[1], "grant_type": "client_credentials"},
+        token = httpx.post(
+            f"{emulator.url}/oauth/token",
+            data={
+                "client_id": DEMO_CLIENT[0],
+                "client_secret": DEMO_CLIENT[1],
+                "grant_type": "client_credentials",
+            },
         ).json()["access_token"]
         base = time_uploads(baseline.url, {}, data, rounds)
         ours = time_uploads(emulator.url, {"Authorization": f"Bearer {token}"}, data, rounds)

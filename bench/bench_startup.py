@@ -27,8 +27,12 @@ RSS_MIB_TARGET = 80.0
 def candidates() -> dict[str, Callable[[int], list[str]]]:
     """Commands to compare, each given the port to listen on."""
     commands: dict[str, Callable[[int], list[str]]] = {
-        "bare Flask (baseline)": lambda port: [sys.executable, str(ROOT / "bench" / "bare_flask.py"),
-                                               "--port", str(port)],
+        "bare Flask (baseline)": lambda port: [
+            sys.executable,
+            str(ROOT / "bench" / "bare_flask.py"),
+            "--port",
+            str(port),
+        ],
         "python -m zuora_mock": lambda port: [sys.executable, "-m", "zuora_mock", "--port", str(port)],
     }
     script = Path(sys.executable).parent / "zuora-mock"
@@ -71,24 +75,34 @@ def report(results: dict[str, list[StartupRun]]) -> bool:
     base_cpu = median([r.cpu_seconds for r in base])
     base_rss = median([r.rss_mib for r in base])
     ok = True
-    print(f"{'command':<30} {'first response':>15} {'min':>8} {'max':>8} {'CPU to it':>10} {'idle RSS':>10}"
-          f" {'time ratio':>11} {'CPU ratio':>10} {'RSS ratio':>10}")
+    print(
+        f"{'command':<30} {'first response':>15} {'min':>8} {'max':>8} {'CPU to it':>10} {'idle RSS':>10}"
+        f" {'time ratio':>11} {'CPU ratio':>10} {'RSS ratio':>10}"
+    )
     for name in names:
         times = [r.seconds for r in results[name]]
         cpu = median([r.cpu_seconds for r in results[name]])
         rss = median([r.rss_mib for r in results[name]])
         ratio = median(times) / base_time
-        print(f"{name:<30} {median(times) * 1000:>12.0f} ms {min(times) * 1000:>5.0f} ms"
-              f" {max(times) * 1000:>5.0f} ms {cpu * 1000:>7.0f} ms {rss:>6.1f} MiB {ratio:>10.2f}x"
-              f" {cpu / base_cpu:>9.2f}x {rss / base_rss:>9.2f}x")
+        print(
+            f"{name:<30} {median(times) * 1000:>12.0f} ms {min(times) * 1000:>5.0f} ms"
+            f" {max(times) * 1000:>5.0f} ms {cpu * 1000:>7.0f} ms {rss:>6.1f} MiB {ratio:>10.2f}x"
+            f" {cpu / base_cpu:>9.2f}x {rss / base_rss:>9.2f}x"
+        )
         if name != names[0]:
             fast = ratio <= STARTUP_RATIO_TARGET and median(times) < STARTUP_SECONDS_TARGET
             ok &= fast and rss < RSS_MIB_TARGET
-    print("first response: median wall time from spawn to the first 200; CPU to it: user+system time the server")
-    print("process had used by then (steadier than wall time on a busy machine); idle RSS after 5 more requests.")
-    print(f"targets: first response <= {STARTUP_RATIO_TARGET}x baseline and"
-          f" < {STARTUP_SECONDS_TARGET * 1000:.0f} ms, idle RSS < {RSS_MIB_TARGET:.0f} MiB:"
-          f" {'met' if ok else 'NOT met'}")
+    print(
+        "first response: median wall time from spawn to the first 200; CPU to it: user+system time the server"
+    )
+    print(
+        "process had used by then (steadier than wall time on a busy machine); idle RSS after 5 more requests."
+    )
+    print(
+        f"targets: first response <= {STARTUP_RATIO_TARGET}x baseline and"
+        f" < {STARTUP_SECONDS_TARGET * 1000:.0f} ms, idle RSS < {RSS_MIB_TARGET:.0f} MiB:"
+        f" {'met' if ok else 'NOT met'}"
+    )
     return ok
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from zuora_mock import create_app
+from zuora_mock.app import emulator_of
 
 DEMO_CLIENT_ID = "5e6f7a8b-0c1d-4e2f-9a3b-4c5d6e7f8a9b"
 DEMO_CLIENT_SECRET = "demo-secret-2fQ9xLk7TzR4vW1p"
@@ -32,7 +33,7 @@ def make_app() -> Iterator[Callable[..., Flask]]:
 
     yield factory
     for app in apps:
-        app.extensions["zuora_mock"].close()
+        emulator_of(app).close()
 
 
 @pytest.fixture
@@ -45,8 +46,9 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def fetch_token(client: FlaskClient, client_id: str = DEMO_CLIENT_ID, secret: str = DEMO_CLIENT_SECRET,
-                **headers: str) -> str:
+def fetch_token(
+    client: FlaskClient, client_id: str = DEMO_CLIENT_ID, secret: str = DEMO_CLIENT_SECRET, **headers: str
+) -> str:
     response = client.post(
         "/oauth/token",
         data={"client_id": client_id, "client_secret": secret, "grant_type": "client_credentials"},
@@ -70,9 +72,15 @@ def auth(token: str) -> dict[str, str]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Options of the contract suite (tests/contract); they live here so that they work from any directory."""
     group = parser.getgroup("zuora-contract", "Zuora contract tests")
-    group.addoption("--target", default=None,
-                    help="where tests/contract runs: inprocess, server, tenant, or a comma-separated list "
-                         "(default: $ZUORA_CONTRACT_TARGET, else inprocess,server)")
-    group.addoption("--server-url", default=None,
-                    help="base URL of a running emulator for --target server (default: $ZUORA_MOCK_URL, else the "
-                         "zuora-mock CLI is started on a free port for the session)")
+    group.addoption(
+        "--target",
+        default=None,
+        help="where tests/contract runs: inprocess, server, tenant, or a comma-separated list "
+        "(default: $ZUORA_CONTRACT_TARGET, else inprocess,server)",
+    )
+    group.addoption(
+        "--server-url",
+        default=None,
+        help="base URL of a running emulator for --target server (default: $ZUORA_MOCK_URL, else the "
+        "zuora-mock CLI is started on a free port for the session)",
+    )

@@ -1,5 +1,5 @@
 """python -m zuora_mock: the same as the zuora-mock command."""
 
-from .cli import main
+from zuora_mock.cli import main
 
 raise SystemExit(main())

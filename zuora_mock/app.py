@@ -1,4 +1,4 @@
-"""create_app: the only wiring point: settings, fixtures, the tenant registry, blueprints and the pipeline."""
+"""create_app: the only wiring point: settings, the emulator, blueprints and the request pipeline."""
 
 from __future__ import annotations
 
@@ -7,45 +7,33 @@ from typing import Any
 
 from flask import Flask
 
-from .clock import Clock
-from .config import load_config
-from .domain.fixtures import load_fixtures
-from .domain.limits import RateLimiter
-from .domain.tenants import Registry
-
-
-class Emulator:
-    """The state behind one app: settings, clock and every tenant; reset re-seeds it."""
-
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.settings = settings
-        self.clock = Clock()
-        self.fixtures = load_fixtures(settings["fixtures"])
-        self.registry = Registry(self.fixtures, self.clock, settings)
-        # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
-        self.anonymous_rate = RateLimiter({60: settings["rate_limit_minute"], 3600: settings["rate_limit_hour"],
-                                           86400: settings["rate_limit_day"]})
-        self.anonymous_auth_rate = RateLimiter({60: settings["auth_rate_limit_minute"]})
-
-    def close(self) -> None:
-        self.registry.close()
+from zuora_mock.api.pipeline import EXTENSION_KEY
+from zuora_mock.backend.emulator import Emulator
+from zuora_mock.core.settings import load_settings
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
     """Build an emulator app: defaults, then ZUORA_MOCK_* variables, then `config` (CLI flags or tests)."""
-    from .api import admin, bulk, bulk_admin, objects, oauth, pipeline
-    from .api.compression import GzipRequestMiddleware
-    from .api.responses import OrjsonProvider
+    from zuora_mock.api import admin, bulk, bulk_admin, oauth, objects, pipeline
+    from zuora_mock.api.compression import GzipRequestMiddleware
+    from zuora_mock.api.responses import OrjsonProvider
 
-    settings = load_config(config, environ)
+    settings = load_settings(config, environ)
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
     app.url_map.strict_slashes = False
-    app.config["MAX_CONTENT_LENGTH"] = settings["max_body_bytes"]
-    app.config["MAX_FORM_MEMORY_SIZE"] = settings["max_body_bytes"]
-    app.extensions["zuora_mock"] = Emulator(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes
+    app.extensions[EXTENSION_KEY] = Emulator(settings)
     pipeline.install(app)
     for blueprint in (oauth.bp, bulk.bp, objects.bp, admin.bp, bulk_admin.bp):
         app.register_blueprint(blueprint)
-    app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, settings)
+    app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app
+
+
+def emulator_of(app: Flask) -> Emulator:
+    """The Emulator behind an app made by create_app."""
+    emulator = app.extensions[EXTENSION_KEY]
+    assert isinstance(emulator, Emulator)
+    return emulator

@@ -9,7 +9,10 @@ import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import __version__
+from zuora_mock import __version__
+from zuora_mock.core.settings import SETTINGS, Setting
+
+PORT = next(setting for setting in SETTINGS if setting.name == "port")
 
 # How soon serve_forever() notices a shutdown request after SIGTERM or Ctrl-C.
 SHUTDOWN_POLL_SECONDS = 0.1
@@ -23,25 +26,34 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """One flag per setting, generated from Settings, plus --set for any of them and --version."""
     parser = _Parser(prog="zuora-mock", description="A local emulator of the Zuora REST API.")
-    parser.add_argument("--host", help="interface to bind (default 127.0.0.1; env ZUORA_MOCK_HOST)")
-    parser.add_argument("--port", type=_port,
-                        help="TCP port, 0 picks a free one (default 8080; env ZUORA_MOCK_PORT)")
-    parser.add_argument("--fixtures", metavar="DIR",
-                        help="fixtures directory (default: bundled demo fixtures; env ZUORA_MOCK_FIXTURES)")
-    parser.add_argument("--base-url", help="public base URL used in generated links such as outputURL")
-    parser.add_argument("--strict-clients", action="store_true", default=None,
-                        help="accept only the OAuth clients declared in the fixtures")
-    parser.add_argument("--v1-error-status", choices=("200", "4xx"),
-                        help="HTTP status of v1 business errors (default 200, classic Zuora)")
-    parser.add_argument("--bulk-progression", choices=("immediate", "time", "manual"),
-                        help="how mass actions advance (default time)")
-    parser.add_argument("--log-requests", action="store_true", default=None, help="log one line per request")
-    parser.add_argument("--set", dest="extra", action="append", default=[], metavar="NAME=VALUE",
-                        type=_assignment,
-                        help="any other setting of the README's configuration table, e.g. --set token_ttl=60")
+    for setting in SETTINGS:
+        _add_flag(parser, setting)
+    parser.add_argument(
+        "--set",
+        dest="extra",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=_assignment,
+        help="any setting of the README's configuration table, e.g. --set token_ttl=60",
+    )
     parser.add_argument("--version", action="version", version=f"zuora-mock {__version__}")
     return parser
+
+
+def _add_flag(parser: argparse.ArgumentParser, setting: Setting) -> None:
+    """The flag of one setting: a switch for booleans, a choice list, or a value parsed by load_settings."""
+    help_text = f"{setting.help} (env {setting.env})"
+    if isinstance(setting.default, bool):
+        parser.add_argument(setting.flag, action="store_true", default=None, help=help_text)
+    elif setting.choices is not None:
+        parser.add_argument(setting.flag, choices=setting.choices, help=help_text)
+    elif setting.name == "port":
+        parser.add_argument(setting.flag, type=_port, help=help_text)
+    else:
+        parser.add_argument(setting.flag, metavar=setting.name.upper(), help=help_text)
 
 
 def _assignment(raw: str) -> tuple[str, str]:
@@ -52,13 +64,11 @@ def _assignment(raw: str) -> tuple[str, str]:
 
 
 def _port(raw: str) -> int:
+    """--port, checked by the setting's own parser but reported in argparse's words."""
     try:
-        value = int(raw)
+        return int(PORT.parse(raw))
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid port {raw!r}: expected a number from 0 to 65535") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"invalid port {raw!r}: expected a number from 0 to 65535")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,23 +77,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     del args.extra
     overrides = {**extra, **{key: value for key, value in vars(args).items() if value is not None}}
 
-    from .app import create_app
-    from .config import ConfigError
-    from .domain.fixtures import FixtureError
-    from .server import base_url, build_server
+    from zuora_mock.app import create_app, emulator_of
+    from zuora_mock.core.fixtures import FixtureError
+    from zuora_mock.core.settings import ConfigError
+    from zuora_mock.server import base_url, build_server
 
     try:
         app = create_app(overrides)
     except (ConfigError, FixtureError) as exc:
         print(f"zuora-mock: error: {exc}", file=sys.stderr)
         return 1
-    settings = app.extensions["zuora_mock"].settings
+    emulator = emulator_of(app)
+    settings = emulator.settings
     try:
-        server = build_server(app, settings["host"], settings["port"], log_requests=settings["log_requests"])
+        server = build_server(app, settings.host, settings.port, log_requests=settings.log_requests)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        print(f"zuora-mock: error: cannot listen on {settings['host']}:{settings['port']}: {reason}",
-              file=sys.stderr)
+        print(
+            f"zuora-mock: error: cannot listen on {settings.host}:{settings.port}: {reason}", file=sys.stderr
+        )
         return 1
 
     def stop(signum: int, frame: object) -> None:
@@ -99,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.serve_forever(poll_interval=SHUTDOWN_POLL_SECONDS)
     finally:
         server.server_close()
-        app.extensions["zuora_mock"].close()
+        emulator.close()
     return 0
 
 

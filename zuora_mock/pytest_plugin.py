@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .client import ZuoraClient
+    from zuora_mock.backend.emulator import Emulator
+    from zuora_mock.client import ZuoraClient
 
 SCOPE_INI = "zuora_mock_scope"
 SCOPES = ("session", "package", "module", "class", "function")
@@ -52,16 +53,19 @@ class RunningEmulator:
     """A started emulator: its URL, its app and a reset that re-seeds every tenant."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        from .app import create_app
-        from .server import BackgroundServer
+        from zuora_mock.app import create_app
+        from zuora_mock.server import BackgroundServer
 
         self.app = create_app(config)
         self._server = BackgroundServer(self.app).start()
         self.url: str = self._server.url
 
     @property
-    def emulator(self) -> Any:
-        return self.app.extensions["zuora_mock"]
+    def emulator(self) -> Emulator:
+        """The Emulator behind the server (settings, clock, tenants)."""
+        from zuora_mock.app import emulator_of
+
+        return emulator_of(self.app)
 
     def credentials(self) -> Credentials:
         spec = self.emulator.fixtures.tenants[0]
@@ -78,7 +82,7 @@ class RunningEmulator:
 
 @pytest.fixture(scope="session")
 def zuora_mock_config() -> dict[str, Any]:
-    """Settings overrides for the emulator (see zuora_mock.config.SETTINGS); override to change them."""
+    """Settings overrides for the emulator (see zuora_mock.core.settings.Settings); override to change them."""
     return {}
 
 
@@ -106,7 +110,7 @@ def zuora_mock_reset(zuora_mock_server: RunningEmulator) -> RunningEmulator:
 
 @pytest.fixture
 def zuora_mock_client(zuora_mock_credentials: Credentials) -> Iterator[ZuoraClient]:
-    from .client import ZuoraClient
+    from zuora_mock.client import ZuoraClient
 
     client = ZuoraClient(
         zuora_mock_credentials.base_url,

@@ -6,6 +6,7 @@ import socket
 import threading
 from typing import Any
 
+from flask import Flask
 from werkzeug.serving import (
     BaseWSGIServer,
     WSGIRequestHandler,
@@ -14,6 +15,8 @@ from werkzeug.serving import (
     select_address_family,
 )
 
+from zuora_mock.app import emulator_of
+
 LISTEN_BACKLOG = 128
 
 
@@ -21,8 +24,8 @@ class _JsonErrorHandler(WSGIRequestHandler):
     """Werkzeug's handler whose own protocol errors (bad request line, huge headers) are JSON, never HTML."""
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        from .api.responses import JSON_CONTENT_TYPE
-        from .envelopes import protocol_error_body
+        from zuora_mock.api.envelopes import protocol_error_body
+        from zuora_mock.api.responses import JSON_CONTENT_TYPE
 
         request_id, body = protocol_error_body(message or self.responses.get(code, ("Error",))[0])
         self.log_error("code %d, message %s", code, message)
@@ -42,7 +45,7 @@ class _QuietHandler(_JsonErrorHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's signature
+    def log(self, type: str, message: str, *args: Any) -> None:
         if type == "error":
             super().log(type, message, *args)
 
@@ -94,8 +97,9 @@ class BackgroundServer:
         self.server = build_server(app, host, port)
         self.url = base_url(self.server)
         # A short poll interval makes stop() take ~50 ms instead of 500 ms (the plugin may stop one per module).
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="zuora-mock", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="zuora-mock", daemon=True
+        )
 
     def start(self) -> BackgroundServer:
         self._thread.start()
@@ -105,9 +109,8 @@ class BackgroundServer:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(timeout=5)
-        emulator = self.app.extensions.get("zuora_mock") if hasattr(self.app, "extensions") else None
-        if emulator is not None:
-            emulator.close()
+        if isinstance(self.app, Flask):
+            emulator_of(self.app).close()
 
     def __enter__(self) -> BackgroundServer:
         return self.start()

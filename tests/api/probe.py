@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, request
 
 from zuora_mock.api.responses import json_response, read_json
-from zuora_mock.errors import InvalidValue
+from zuora_mock.core.errors import InvalidValue
 
 GATE_TIMEOUT = 10.0
 

@@ -37,11 +37,14 @@ def test_health_counts_tenants_created_for_unknown_clients(client: FlaskClient) 
     assert client.get("/_mock/health").get_json()["tenants"] == 3
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", {"success": True, "reset": ["demo", "multi-entity"]}),
-    ("?tenant=demo", {"success": True, "reset": ["demo"]}),
-    ("?tenant=multi-entity", {"success": True, "reset": ["multi-entity"]}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"success": True, "reset": ["demo", "multi-entity"]}),
+        ("?tenant=demo", {"success": True, "reset": ["demo"]}),
+        ("?tenant=multi-entity", {"success": True, "reset": ["multi-entity"]}),
+    ],
+)
 def test_reset_names_what_it_reset(client: FlaskClient, query: str, expected: dict[str, Any]) -> None:
     response = client.post("/_mock/reset" + query)
     assert (response.status_code, response.content_type, response.get_json()) == (200, JSON, expected)
@@ -51,7 +54,9 @@ def test_reset_of_an_unknown_tenant_is_404(client: FlaskClient) -> None:
     response = client.post("/_mock/reset?tenant=nobody")
     assert (response.status_code, response.content_type) == (404, JSON)
     assert without_ids(response.get_json()) == {
-        "success": False, "reasons": [{"code": 50000040, "message": "Unknown tenant 'nobody'."}]}
+        "success": False,
+        "reasons": [{"code": 50000040, "message": "Unknown tenant 'nobody'."}],
+    }
 
 
 def test_reset_keeps_tokens_valid_and_is_fast(client: FlaskClient, auth: dict[str, str]) -> None:
@@ -65,27 +70,42 @@ def test_reset_keeps_tokens_valid_and_is_fast(client: FlaskClient, auth: dict[st
 
 def test_reset_removes_a_definition_created_since(client: FlaskClient, auth: dict[str, str]) -> None:
     before = client.get("/objects/definitions/default", headers=auth).get_json()
-    gadget = {"object": "Gadget", "label": "Gadget",
-              "properties": {"Name__c": {"type": "string", "label": "Name"}}}
-    created = client.post("/objects/definitions/default", headers=auth,
-                          json={"definitions": {"Gadget": gadget}})
+    gadget = {
+        "object": "Gadget",
+        "label": "Gadget",
+        "properties": {"Name__c": {"type": "string", "label": "Name"}},
+    }
+    created = client.post(
+        "/objects/definitions/default", headers=auth, json={"definitions": {"Gadget": gadget}}
+    )
     assert created.status_code == 200
     assert client.get("/objects/definitions/default", headers=auth).get_json()["count"] == before["count"] + 1
     client.post("/_mock/reset")
     after = client.get("/objects/definitions/default", headers=auth).get_json()
     assert after["count"] == before["count"]
     assert {name: d["Id"] for name, d in after["definitions"].items()} == {
-        name: d["Id"] for name, d in before["definitions"].items()}
+        name: d["Id"] for name, d in before["definitions"].items()
+    }
 
 
 def test_tenants_lists_the_fixture_tenants(client: FlaskClient) -> None:
     response = client.get("/_mock/tenants")
-    assert response.get_json() == {"tenants": [
-        {"name": "demo", "tenantId": "10019", "userId": "8ad084a67f9c7138017fab8a8b511b5a",
-         "entities": ["1a2b7a37-3e7d-4cb3-b0e2-883de9e766cc"]},
-        {"name": "multi-entity", "tenantId": "10020", "userId": "8ad09be48db5aa2b018dc1c4b2cd0a31",
-         "entities": ["c92ed977-510c-4c48-9b51-8d5e848671e9", "f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"]},
-    ]}
+    assert response.get_json() == {
+        "tenants": [
+            {
+                "name": "demo",
+                "tenantId": "10019",
+                "userId": "8ad084a67f9c7138017fab8a8b511b5a",
+                "entities": ["1a2b7a37-3e7d-4cb3-b0e2-883de9e766cc"],
+            },
+            {
+                "name": "multi-entity",
+                "tenantId": "10020",
+                "userId": "8ad09be48db5aa2b018dc1c4b2cd0a31",
+                "entities": ["c92ed977-510c-4c48-9b51-8d5e848671e9", "f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"],
+            },
+        ]
+    }
 
 
 def test_clock_advances_without_sleeping(client: FlaskClient) -> None:
@@ -99,17 +119,23 @@ def test_clock_advances_without_sleeping(client: FlaskClient) -> None:
 def test_clock_rejects_a_bad_advance(client: FlaskClient, advance: Any) -> None:
     response = client.post("/_mock/clock", json={"advance": advance})
     assert (response.status_code, response.content_type) == (400, JSON)
-    assert without_ids(response.get_json()) == {"success": False, "reasons": [
-        {"code": 50000020, "message": "'advance' must be a number of seconds >= 0."}]}
+    assert without_ids(response.get_json()) == {
+        "success": False,
+        "reasons": [{"code": 50000020, "message": "'advance' must be a number of seconds >= 0."}],
+    }
 
 
-@pytest.mark.parametrize(("method", "path", "status", "message"), [
-    ("GET", "/_mock/nothing", 404, "The requested resource was not found: /_mock/nothing"),
-    ("DELETE", "/_mock/health", 405, "The HTTP method DELETE is not supported by this resource."),
-    ("GET", "/_mock/reset", 405, "The HTTP method GET is not supported by this resource."),
-])
-def test_admin_routing_errors_are_json(client: FlaskClient, method: str, path: str, status: int,
-                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status", "message"),
+    [
+        ("GET", "/_mock/nothing", 404, "The requested resource was not found: /_mock/nothing"),
+        ("DELETE", "/_mock/health", 405, "The HTTP method DELETE is not supported by this resource."),
+        ("GET", "/_mock/reset", 405, "The HTTP method GET is not supported by this resource."),
+    ],
+)
+def test_admin_routing_errors_are_json(
+    client: FlaskClient, method: str, path: str, status: int, message: str
+) -> None:
     response = client.open(path, method=method)
     assert (response.status_code, response.content_type) == (status, JSON)
     body = without_ids(response.get_json())
@@ -125,7 +151,12 @@ def test_reset_after_settings_change_uses_the_same_settings(make_app: Any) -> No
     app: Flask = make_app(token_ttl=60)
     client = app.test_client()
     client.post("/_mock/reset")
-    response = client.post("/oauth/token", data={"client_id": "5e6f7a8b-0c1d-4e2f-9a3b-4c5d6e7f8a9b",
-                                                  "client_secret": "demo-secret-2fQ9xLk7TzR4vW1p",
-                                                  "grant_type": "client_credentials"})
+    response = client.post(
+        "/oauth/token",
+        data={
+            "client_id": "5e6f7a8b-0c1d-4e2f-9a3b-4c5d6e7f8a9b",
+            "client_secret": "demo-secret-2fQ9xLk7TzR4vW1p",
+            "grant_type": "client_credentials",
+        },
+    )
     assert response.get_json()["expires_in"] == 60

@@ -16,12 +16,27 @@ from flask import Flask
 
 from tests.api.test_bulk_upload import assert_v1_error, post_bulk
 from tests.conftest import MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
-from zuora_mock.massactions import messages as m
+from zuora_mock.backend.massactions import messages as m
 
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 OUTPUT_URL_RE = re.compile(r"^http://localhost/v1/files/[0-9a-f]{32}$")
-STATUS_KEYS = ["actionType", "inputSize", "uploadedBy", "uploadedOn", "status", "startedOn", "endedOn", "outputSize",
-               "outputURL", "outputType", "totalCount", "processedCount", "errorCount", "successCount", "success"]
+STATUS_KEYS = [
+    "actionType",
+    "inputSize",
+    "uploadedBy",
+    "uploadedOn",
+    "status",
+    "startedOn",
+    "endedOn",
+    "outputSize",
+    "outputURL",
+    "outputType",
+    "totalCount",
+    "processedCount",
+    "errorCount",
+    "successCount",
+    "success",
+]
 COUNTS = ("totalCount", "processedCount", "errorCount", "successCount")
 DEMO_EMAIL = "avery.quinn@northwind-demo.example"
 DELETE_3 = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\nRS-00000005\n"
@@ -35,7 +50,9 @@ class Bulk:
         self.auth = {"Authorization": f"Bearer {fetch_token(self.client)}"}
 
     def upload(self, action: str, file: bytes, filename: str = "upload.csv") -> str:
-        body = post_bulk(self.client, self.auth, file=file, filename=filename, params={"actionType": action}).get_json()
+        body = post_bulk(
+            self.client, self.auth, file=file, filename=filename, params={"actionType": action}
+        ).get_json()
         assert body["success"] is True, body
         return body["bulkKey"]
 
@@ -83,10 +100,21 @@ def test_pending_status_body(manual: Bulk) -> None:
     assert list(body) == STATUS_KEYS
     assert TIMESTAMP_RE.match(body["uploadedOn"])
     assert body == {
-        "actionType": "DeleteRevenueSchedule", "inputSize": None, "uploadedBy": DEMO_EMAIL,
-        "uploadedOn": body["uploadedOn"], "status": "Pending", "startedOn": None, "endedOn": None,
-        "outputSize": None, "outputURL": None, "outputType": None, "totalCount": None, "processedCount": None,
-        "errorCount": None, "successCount": None, "success": True,
+        "actionType": "DeleteRevenueSchedule",
+        "inputSize": None,
+        "uploadedBy": DEMO_EMAIL,
+        "uploadedOn": body["uploadedOn"],
+        "status": "Pending",
+        "startedOn": None,
+        "endedOn": None,
+        "outputSize": None,
+        "outputURL": None,
+        "outputType": None,
+        "totalCount": None,
+        "processedCount": None,
+        "errorCount": None,
+        "successCount": None,
+        "success": True,
     }
 
 
@@ -164,55 +192,101 @@ def test_time_mode_shows_processing_rows_at_the_configured_rate(make_app: Callab
 def test_result_file_keeps_hash_columns_and_adds_the_schedule_number(immediate: Bulk) -> None:
     upload = (
         b"#Source,Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount,#Owner\n"
-        b"crm,C-00000001,2025-12-01,100.50,\"Quinn, Avery\"\n"
+        b'crm,C-00000001,2025-12-01,100.50,"Quinn, Avery"\n'
         b"crm,C-00000002,2025-12-01,10,ops\n"
-        b"\"multi\nline\",C-00000003,2025-13-01,10,ops\n"
+        b'"multi\nline",C-00000003,2025-13-01,10,ops\n'
         b"erp,C-00000003,2026-01-15,75,#not-a-comment\n"
     )
     status = immediate.get(immediate.upload("CreateRevenueSchedule", upload, "schedules.csv"))
     assert counts(status) == [4, 4, 2, 2]
     assert immediate.result_rows(status) == [
-        ["#Source", "Subscription Charge Key", "Revenue Schedule Date", "Revenue Schedule Amount", "#Owner",
-         "Success", "Revenue Schedule Number", "Error Message"],
+        [
+            "#Source",
+            "Subscription Charge Key",
+            "Revenue Schedule Date",
+            "Revenue Schedule Amount",
+            "#Owner",
+            "Success",
+            "Revenue Schedule Number",
+            "Error Message",
+        ],
         ["crm", "C-00000001", "2025-12-01", "100.50", "Quinn, Avery", "Y", "RS-00000006", ""],
         ["crm", "C-00000002", "2025-12-01", "10", "ops", "N", "", m.RS_CHARGE_RULE.format(key="C-00000002")],
-        ["multi\nline", "C-00000003", "2025-13-01", "10", "ops", "N", "",
-         m.ROW_DATE.format(column="Revenue Schedule Date", value="2025-13-01")],
+        [
+            "multi\nline",
+            "C-00000003",
+            "2025-13-01",
+            "10",
+            "ops",
+            "N",
+            "",
+            m.ROW_DATE.format(column="Revenue Schedule Date", value="2025-13-01"),
+        ],
         ["erp", "C-00000003", "2026-01-15", "75", "#not-a-comment", "Y", "RS-00000007", ""],
     ]
 
 
 def test_a_later_job_sees_the_effects_of_an_earlier_one(immediate: Bulk) -> None:
-    created = immediate.get(immediate.upload(
-        "CreateRevenueSchedule", b"Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount\n"
-                                 b"C-00000001,2025-12-01,10\n"))
+    created = immediate.get(
+        immediate.upload(
+            "CreateRevenueSchedule",
+            b"Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount\n"
+            b"C-00000001,2025-12-01,10\n",
+        )
+    )
     number = immediate.result_rows(created)[1][-2]
-    deleted = immediate.get(immediate.upload(
-        "DeleteRevenueSchedule", f"Revenue Schedule Number\n{number}\n{number}\n".encode()))
+    deleted = immediate.get(
+        immediate.upload("DeleteRevenueSchedule", f"Revenue Schedule Number\n{number}\n{number}\n".encode())
+    )
     assert immediate.result_rows(deleted)[1:] == [
-        [number, "Y", ""], [number, "N", m.RS_NOT_FOUND.format(key=number)],
+        [number, "Y", ""],
+        [number, "N", m.RS_NOT_FOUND.format(key=number)],
     ]
 
 
-@pytest.mark.parametrize(("action", "upload", "expected", "job_counts"), [
-    # Revenue schedule actions: rows after a failure in their group are not processed (blank), not errors.
-    ("DeleteRevenueSchedule",
-     "Group ID,Revenue Schedule Number\nG1,RS-00000099\nG1,RS-00000001\nG2,RS-00000005\n,RS-00000098\nG1,RS-00000005\n",
-     [["G1", "RS-00000099", "N", m.RS_NOT_FOUND.format(key="RS-00000099")], ["G1", "RS-00000001", "", ""],
-      ["G2", "RS-00000005", "Y", ""], ["", "RS-00000098", "N", m.RS_NOT_FOUND.format(key="RS-00000098")],
-      ["G1", "RS-00000005", "", ""]],
-     [5, 3, 2, 1]),
-    # ImportFXRate: skipped rows are marked N with the documented message.
-    ("ImportFXRate",
-     ("Group ID,Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n"
-      "A,2025-12-01,EUR,XXX,1.1\nA,2025-12-01,EUR,USD,1.1\nB,2025-12-01,GBP,USD,1.3\n"),
-     [["A", "2025-12-01", "EUR", "XXX", "1.1", "N", m.FX_CURRENCY.format(column="Currency (To)", value="XXX")],
-      ["A", "2025-12-01", "EUR", "USD", "1.1", "N", m.ROW_GROUP_SKIPPED],
-      ["B", "2025-12-01", "GBP", "USD", "1.3", "Y", ""]],
-     [3, 3, 2, 1]),
-])
-def test_group_id(immediate: Bulk, action: str, upload: str, expected: list[list[str]],
-                  job_counts: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("action", "upload", "expected", "job_counts"),
+    [
+        # Revenue schedule actions: rows after a failure in their group are not processed (blank), not errors.
+        (
+            "DeleteRevenueSchedule",
+            "Group ID,Revenue Schedule Number\nG1,RS-00000099\nG1,RS-00000001\nG2,RS-00000005\n,RS-00000098\nG1,RS-00000005\n",
+            [
+                ["G1", "RS-00000099", "N", m.RS_NOT_FOUND.format(key="RS-00000099")],
+                ["G1", "RS-00000001", "", ""],
+                ["G2", "RS-00000005", "Y", ""],
+                ["", "RS-00000098", "N", m.RS_NOT_FOUND.format(key="RS-00000098")],
+                ["G1", "RS-00000005", "", ""],
+            ],
+            [5, 3, 2, 1],
+        ),
+        # ImportFXRate: skipped rows are marked N with the documented message.
+        (
+            "ImportFXRate",
+            (
+                "Group ID,Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n"
+                "A,2025-12-01,EUR,XXX,1.1\nA,2025-12-01,EUR,USD,1.1\nB,2025-12-01,GBP,USD,1.3\n"
+            ),
+            [
+                [
+                    "A",
+                    "2025-12-01",
+                    "EUR",
+                    "XXX",
+                    "1.1",
+                    "N",
+                    m.FX_CURRENCY.format(column="Currency (To)", value="XXX"),
+                ],
+                ["A", "2025-12-01", "EUR", "USD", "1.1", "N", m.ROW_GROUP_SKIPPED],
+                ["B", "2025-12-01", "GBP", "USD", "1.3", "Y", ""],
+            ],
+            [3, 3, 2, 1],
+        ),
+    ],
+)
+def test_group_id(
+    immediate: Bulk, action: str, upload: str, expected: list[list[str]], job_counts: list[int]
+) -> None:
     status = immediate.get(immediate.upload(action, upload.encode()))
     assert counts(status) == job_counts
     assert immediate.result_rows(status)[1:] == expected
@@ -244,13 +318,17 @@ def test_stop_while_processing_keeps_processed_rows(manual: Bulk) -> None:
     assert counts(stopped) == [3, 2, 1, 1]
     assert OUTPUT_URL_RE.match(stopped["outputURL"]) and stopped["inputSize"] == len(DELETE_3)
     assert manual.result_rows(stopped)[1:] == [
-        ["RS-00000001", "Y", ""], ["RS-00000099", "N", m.RS_NOT_FOUND.format(key="RS-00000099")],
+        ["RS-00000001", "Y", ""],
+        ["RS-00000099", "N", m.RS_NOT_FOUND.format(key="RS-00000099")],
         ["RS-00000005", "", ""],
     ]
     # Not rolled back: RS-00000001 stays deleted.
     again = manual.upload("DeleteRevenueSchedule", b"Revenue Schedule Number\nRS-00000001\n")
-    assert manual.result_rows(manual.advance(again))[1] == ["RS-00000001", "N",
-                                                            m.RS_NOT_FOUND.format(key="RS-00000001")]
+    assert manual.result_rows(manual.advance(again))[1] == [
+        "RS-00000001",
+        "N",
+        m.RS_NOT_FOUND.format(key="RS-00000001"),
+    ]
 
 
 def test_stop_in_time_mode_goes_to_stopped(make_app: Callable[..., Flask]) -> None:
@@ -288,11 +366,14 @@ def test_job_with_broken_csv_rows_ends_failed(manual: Bulk) -> None:
     assert TIMESTAMP_RE.match(failed["startedOn"]) and TIMESTAMP_RE.match(failed["endedOn"])
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/v1/bulk/ffffffffffffffffffffffffffffffff"),
-    ("put", "/v1/bulk/ffffffffffffffffffffffffffffffff/stop"),
-    ("get", "/v1/files/ffffffffffffffffffffffffffffffff"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/v1/bulk/ffffffffffffffffffffffffffffffff"),
+        ("put", "/v1/bulk/ffffffffffffffffffffffffffffffff/stop"),
+        ("get", "/v1/files/ffffffffffffffffffffffffffffffff"),
+    ],
+)
 def test_unknown_keys(manual: Bulk, method: str, path: str) -> None:
     response = getattr(manual.client, method)(path, headers=manual.auth)
     assert_v1_error(response, 50000040, m.MSG_NOT_FOUND.format(key="ffffffffffffffffffffffffffffffff"))
@@ -301,7 +382,9 @@ def test_unknown_keys(manual: Bulk, method: str, path: str) -> None:
 def test_not_found_is_404_when_configured(make_app: Callable[..., Flask]) -> None:
     bulk = Bulk(make_app(v1_error_status="4xx"))
     response = bulk.client.get("/v1/bulk/ffffffffffffffffffffffffffffffff", headers=bulk.auth)
-    assert_v1_error(response, 50000040, m.MSG_NOT_FOUND.format(key="ffffffffffffffffffffffffffffffff"), status=404)
+    assert_v1_error(
+        response, 50000040, m.MSG_NOT_FOUND.format(key="ffffffffffffffffffffffffffffffff"), status=404
+    )
 
 
 def test_files_need_a_token(immediate: Bulk) -> None:
@@ -319,12 +402,16 @@ def test_output_url_uses_the_base_url_setting(make_app: Callable[..., Flask]) ->
 def test_response_file_keeps_bom_and_crlf(immediate: Bulk) -> None:
     upload = b"\xef\xbb\xbfRevenue Schedule Number\r\nRS-00000099\r\n"
     status = immediate.get(immediate.upload("DeleteRevenueSchedule", upload, "excel.csv"))
-    response = immediate.client.get(status["outputURL"].removeprefix("http://localhost"), headers=immediate.auth)
+    response = immediate.client.get(
+        status["outputURL"].removeprefix("http://localhost"), headers=immediate.auth
+    )
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert archive.namelist() == ["excel.csv"]
     assert archive.read("excel.csv") == (
         b"\xef\xbb\xbfRevenue Schedule Number,Success,Error Message\r\nRS-00000099,N,"
-        + m.RS_NOT_FOUND.format(key="RS-00000099").encode() + b"\r\n")
+        + m.RS_NOT_FOUND.format(key="RS-00000099").encode()
+        + b"\r\n"
+    )
 
 
 def test_zipped_input_is_processed(immediate: Bulk) -> None:
@@ -352,11 +439,14 @@ def test_jobs_belong_to_their_entity(make_app: Callable[..., Flask]) -> None:
     assert_v1_error(client.get(f"/v1/bulk/{key}", headers=second), 50000040, m.MSG_NOT_FOUND.format(key=key))
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ({"rows": -1}, m.MSG_ADMIN_ROWS),
-    ({"rows": "2"}, m.MSG_ADMIN_ROWS),
-    ({"rows": True}, m.MSG_ADMIN_ROWS),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"rows": -1}, m.MSG_ADMIN_ROWS),
+        ({"rows": "2"}, m.MSG_ADMIN_ROWS),
+        ({"rows": True}, m.MSG_ADMIN_ROWS),
+    ],
+)
 def test_admin_advance_validates_rows(manual: Bulk, body: dict[str, Any], message: str) -> None:
     key = manual.upload("DeleteRevenueSchedule", DELETE_3)
     response = manual.client.post(f"/_mock/bulk/{key}/advance", json=body)
@@ -367,7 +457,10 @@ def test_admin_advance_validates_rows(manual: Bulk, body: dict[str, Any], messag
 def test_admin_advance_unknown_key(manual: Bulk) -> None:
     response = manual.client.post("/_mock/bulk/nope/advance", json={})
     assert response.status_code == 404
-    assert response.get_json()["reasons"][0] == {"code": 50000040, "message": m.MSG_NOT_FOUND.format(key="nope")}
+    assert response.get_json()["reasons"][0] == {
+        "code": 50000040,
+        "message": m.MSG_NOT_FOUND.format(key="nope"),
+    }
 
 
 def test_parallel_uploads_and_polls_keep_counts_consistent(make_app: Callable[..., Flask]) -> None:
@@ -379,11 +472,16 @@ def test_parallel_uploads_and_polls_keep_counts_consistent(make_app: Callable[..
     def worker() -> None:
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
-        key = post_bulk(client, headers, file=rows, params={"actionType": "DeleteRevenueSchedule"}).get_json()["bulkKey"]
+        key = post_bulk(
+            client, headers, file=rows, params={"actionType": "DeleteRevenueSchedule"}
+        ).get_json()["bulkKey"]
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             status = client.get(f"/v1/bulk/{key}", headers=headers).get_json()
-            if status["status"] != "Pending" and status["processedCount"] != status["errorCount"] + status["successCount"]:
+            if (
+                status["status"] != "Pending"
+                and status["processedCount"] != status["errorCount"] + status["successCount"]
+            ):
                 failures.append(f"inconsistent counts {status}")
             if status["status"] == "Completed":
                 if counts(status) != [3000, 3000, 3000, 0]:
@@ -399,20 +497,27 @@ def test_parallel_uploads_and_polls_keep_counts_consistent(make_app: Callable[..
     assert failures == []
 
 
-@pytest.mark.parametrize(("member", "disposition"), [
-    ("rs.csv", 'attachment; filename="rs.zip"'),
-    ("a\r\nX-Injected: 1.csv", "attachment; filename=\"a__X-Injected: 1.zip\"; "
-                                "filename*=UTF-8''a%0D%0AX-Injected%3A%201.zip"),
-    ('say "hi".csv', "attachment; filename=\"say _hi_.zip\"; filename*=UTF-8''say%20%22hi%22.zip"),
-    ("é😀.csv", "attachment; filename=\"__.zip\"; filename*=UTF-8''%C3%A9%F0%9F%98%80.zip"),
-])
+@pytest.mark.parametrize(
+    ("member", "disposition"),
+    [
+        ("rs.csv", 'attachment; filename="rs.zip"'),
+        (
+            "a\r\nX-Injected: 1.csv",
+            "attachment; filename=\"a__X-Injected: 1.zip\"; filename*=UTF-8''a%0D%0AX-Injected%3A%201.zip",
+        ),
+        ('say "hi".csv', "attachment; filename=\"say _hi_.zip\"; filename*=UTF-8''say%20%22hi%22.zip"),
+        ("é😀.csv", "attachment; filename=\"__.zip\"; filename*=UTF-8''%C3%A9%F0%9F%98%80.zip"),
+    ],
+)
 def test_download_name_is_a_safe_header(immediate: Bulk, member: str, disposition: str) -> None:
     """The response file is named after the zipped CSV, whose name may hold anything a header cannot."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(member, DELETE_3)
     status = immediate.get(immediate.upload("DeleteRevenueSchedule", buffer.getvalue(), "rs.zip"))
-    response = immediate.client.get(status["outputURL"].removeprefix("http://localhost"), headers=immediate.auth)
+    response = immediate.client.get(
+        status["outputURL"].removeprefix("http://localhost"), headers=immediate.auth
+    )
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == disposition
     assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == [member]

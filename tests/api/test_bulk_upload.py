@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from zuora_mock.massactions import messages as m
+from zuora_mock.app import emulator_of
+from zuora_mock.backend.massactions import messages as m
 
 BULK_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 PROCESS_ID_RE = re.compile(r"^[0-9A-F]{16}$")
@@ -49,19 +50,33 @@ def zipped(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def post_bulk(client: FlaskClient, auth: dict[str, str], *, file: bytes | None = DELETE_CSV,
-              filename: str | None = "rs.csv", params: Any = None, headers: dict[str, str] | None = None) -> Any:
+def post_bulk(
+    client: FlaskClient,
+    auth: dict[str, str],
+    *,
+    file: bytes | None = DELETE_CSV,
+    filename: str | None = "rs.csv",
+    params: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     """Upload like the SDK: `file` as a file part with a name, `params` as a plain form field."""
     data: dict[str, Any] = {}
     if file is not None:
-        data["file"] = (FileStorage(io.BytesIO(file), filename, content_type="text/csv") if filename is not None
-                        else file.decode("latin-1"))
+        data["file"] = (
+            FileStorage(io.BytesIO(file), filename, content_type="text/csv")
+            if filename is not None
+            else file.decode("latin-1")
+        )
     if params is not None:
         data["params"] = params if isinstance(params, str) else json.dumps(params)
     # Encoded in memory: the test client would spool bodies over 500 KB to a file it never closes.
     boundary, body = encode_multipart(data)
-    return client.post("/v1/bulk", data=body, headers={**auth, **(headers or {})},
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(
+        "/v1/bulk",
+        data=body,
+        headers={**auth, **(headers or {})},
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def assert_v1_error(response: Any, code: int, message: str, status: int = 200) -> None:
@@ -76,7 +91,9 @@ def assert_v1_error(response: Any, code: int, message: str, status: int = 200) -
 
 
 @pytest.mark.parametrize("action", list(VALID_FILES))
-def test_each_action_type_accepts_a_valid_file(client: FlaskClient, auth: dict[str, str], action: str) -> None:
+def test_each_action_type_accepts_a_valid_file(
+    client: FlaskClient, auth: dict[str, str], action: str
+) -> None:
     response = post_bulk(client, auth, file=VALID_FILES[action], params={"actionType": action})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json;charset=utf-8"
@@ -86,60 +103,175 @@ def test_each_action_type_accepts_a_valid_file(client: FlaskClient, auth: dict[s
 
 
 def test_bulk_keys_never_repeat(client: FlaskClient, auth: dict[str, str]) -> None:
-    keys = [post_bulk(client, auth, params={"actionType": "DeleteRevenueSchedule"}).get_json()["bulkKey"]
-            for _ in range(25)]
+    keys = [
+        post_bulk(client, auth, params={"actionType": "DeleteRevenueSchedule"}).get_json()["bulkKey"]
+        for _ in range(25)
+    ]
     assert len(set(keys)) == 25
 
 
 MISSING_COLUMNS = m.MSG_CSV_MISSING_COLUMNS
 
 
-@pytest.mark.parametrize(("file", "filename", "params", "code", "message"), [
-    (None, None, {"actionType": "DeleteRevenueSchedule"}, 50000022, m.MSG_FILE_REQUIRED),
-    (DELETE_CSV, "rs.csv", None, 50000022, m.MSG_PARAMS_REQUIRED),
-    (DELETE_CSV, "rs.csv", "not-json", 50000090,
-     m.MSG_PARAMS_MALFORMED.format(detail=orjson_error("not-json"))),
-    (DELETE_CSV, "rs.csv", "[1]", 50000090, m.MSG_PARAMS_MALFORMED.format(detail="the value is not a JSON object")),
-    (DELETE_CSV, "rs.csv", {}, 50000022, "'actionType' is required."),
-    (DELETE_CSV, "rs.csv", {"actionType": "createRevenueSchedule"}, 50000020,
-     "Invalid value for 'actionType': " + m.MSG_ACTION_TYPE_INVALID.format(input="createRevenueSchedule")),
-    (DELETE_CSV, "rs.csv", {"actionType": 7}, 50000020, "Invalid value for 'actionType': Not a valid string."),
-    (DELETE_CSV, "rs.csv", {"actionType": "MPU", "mode": "x"}, 50000021, "Unknown field 'mode'."),
-    (DELETE_CSV, "rs.csv", {"actionType": "DeleteRevenueSchedule", "checksum": "abc"}, 50000020,
-     "Invalid value for 'checksum': " + m.MSG_CHECKSUM_FORMAT),
-    (DELETE_CSV, "rs.csv", {"actionType": "DeleteRevenueSchedule", "checksum": "0" * 32}, 50000020,
-     m.MSG_CHECKSUM_MISMATCH.format(given="0" * 32)),
-    (b"", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_FILE_EMPTY),
-    (DELETE_CSV, "rs.txt", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_FILE_TYPE.format(name="rs.txt")),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_CSV_CONTENT),
-    (b"Revenue Schedule Number\n\xff\xfe\n", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000020,
-     m.MSG_CSV_CONTENT),
-    (b"not a zip", "rs.zip", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_ZIP_INVALID),
-    (zipped({}), "rs.zip", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_ZIP_CSV_COUNT.format(count=0)),
-    (zipped({"a.csv": DELETE_CSV, "b.csv": DELETE_CSV}), "rs.zip", {"actionType": "DeleteRevenueSchedule"},
-     50000020, m.MSG_ZIP_CSV_COUNT.format(count=2)),
-    (zipped({"a.txt": DELETE_CSV}), "rs.zip", {"actionType": "DeleteRevenueSchedule"}, 50000020,
-     m.MSG_ZIP_CSV_COUNT.format(count=0)),
-    (b"\n\n", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_CSV_HEADER),
-    (b"Revenue Schedule Number,Revenue Schedule Number\nRS-1,RS-2\n", "rs.csv",
-     {"actionType": "DeleteRevenueSchedule"}, 50000020,
-     m.MSG_CSV_DUPLICATE_COLUMN.format(column="Revenue Schedule Number")),
-    (b"Schedule\nRS-00000001\n", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000022,
-     MISSING_COLUMNS.format(action="DeleteRevenueSchedule", columns="Revenue Schedule Number")),
-    (b"revenue schedule number\nRS-00000001\n", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000022,
-     MISSING_COLUMNS.format(action="DeleteRevenueSchedule", columns="Revenue Schedule Number")),
-    (b"Currency (From),Exchange Rate\nEUR,1\n", "fx.csv", {"actionType": "ImportFXRate"}, 50000022,
-     MISSING_COLUMNS.format(action="ImportFXRate", columns="Provider Exchange Rate Date, Currency (To)")),
-    (b"Revenue Schedule Date\n2025-01-01\n", "rs.csv", {"actionType": "CreateRevenueSchedule"}, 50000022,
-     MISSING_COLUMNS.format(action="CreateRevenueSchedule",
-                            columns="Subscription Charge Key or Linked Transaction Key")),
-    (b"Object Key\nx\n", "ac.csv", {"actionType": "UpdateAccountingCode"}, 50000022,
-     MISSING_COLUMNS.format(action="UpdateAccountingCode", columns="Object Type")),
-    (b"Payment Amount,Currency\n1,USD\n", "p.csv", {"actionType": "MPU"}, 50000022,
-     MISSING_COLUMNS.format(action="MPU", columns="Payment Date, Payment Method ID")),
-])
-def test_upload_errors(client: FlaskClient, auth: dict[str, str], file: bytes | None, filename: str | None,
-                       params: Any, code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("file", "filename", "params", "code", "message"),
+    [
+        (None, None, {"actionType": "DeleteRevenueSchedule"}, 50000022, m.MSG_FILE_REQUIRED),
+        (DELETE_CSV, "rs.csv", None, 50000022, m.MSG_PARAMS_REQUIRED),
+        (
+            DELETE_CSV,
+            "rs.csv",
+            "not-json",
+            50000090,
+            m.MSG_PARAMS_MALFORMED.format(detail=orjson_error("not-json")),
+        ),
+        (
+            DELETE_CSV,
+            "rs.csv",
+            "[1]",
+            50000090,
+            m.MSG_PARAMS_MALFORMED.format(detail="the value is not a JSON object"),
+        ),
+        (DELETE_CSV, "rs.csv", {}, 50000022, "'actionType' is required."),
+        (
+            DELETE_CSV,
+            "rs.csv",
+            {"actionType": "createRevenueSchedule"},
+            50000020,
+            "Invalid value for 'actionType': "
+            + m.MSG_ACTION_TYPE_INVALID.format(input="createRevenueSchedule"),
+        ),
+        (
+            DELETE_CSV,
+            "rs.csv",
+            {"actionType": 7},
+            50000020,
+            "Invalid value for 'actionType': Not a valid string.",
+        ),
+        (DELETE_CSV, "rs.csv", {"actionType": "MPU", "mode": "x"}, 50000021, "Unknown field 'mode'."),
+        (
+            DELETE_CSV,
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule", "checksum": "abc"},
+            50000020,
+            "Invalid value for 'checksum': " + m.MSG_CHECKSUM_FORMAT,
+        ),
+        (
+            DELETE_CSV,
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule", "checksum": "0" * 32},
+            50000020,
+            m.MSG_CHECKSUM_MISMATCH.format(given="0" * 32),
+        ),
+        (b"", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_FILE_EMPTY),
+        (
+            DELETE_CSV,
+            "rs.txt",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_FILE_TYPE.format(name="rs.txt"),
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00",
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_CSV_CONTENT,
+        ),
+        (
+            b"Revenue Schedule Number\n\xff\xfe\n",
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_CSV_CONTENT,
+        ),
+        (b"not a zip", "rs.zip", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_ZIP_INVALID),
+        (
+            zipped({}),
+            "rs.zip",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_ZIP_CSV_COUNT.format(count=0),
+        ),
+        (
+            zipped({"a.csv": DELETE_CSV, "b.csv": DELETE_CSV}),
+            "rs.zip",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_ZIP_CSV_COUNT.format(count=2),
+        ),
+        (
+            zipped({"a.txt": DELETE_CSV}),
+            "rs.zip",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_ZIP_CSV_COUNT.format(count=0),
+        ),
+        (b"\n\n", "rs.csv", {"actionType": "DeleteRevenueSchedule"}, 50000020, m.MSG_CSV_HEADER),
+        (
+            b"Revenue Schedule Number,Revenue Schedule Number\nRS-1,RS-2\n",
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000020,
+            m.MSG_CSV_DUPLICATE_COLUMN.format(column="Revenue Schedule Number"),
+        ),
+        (
+            b"Schedule\nRS-00000001\n",
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000022,
+            MISSING_COLUMNS.format(action="DeleteRevenueSchedule", columns="Revenue Schedule Number"),
+        ),
+        (
+            b"revenue schedule number\nRS-00000001\n",
+            "rs.csv",
+            {"actionType": "DeleteRevenueSchedule"},
+            50000022,
+            MISSING_COLUMNS.format(action="DeleteRevenueSchedule", columns="Revenue Schedule Number"),
+        ),
+        (
+            b"Currency (From),Exchange Rate\nEUR,1\n",
+            "fx.csv",
+            {"actionType": "ImportFXRate"},
+            50000022,
+            MISSING_COLUMNS.format(
+                action="ImportFXRate", columns="Provider Exchange Rate Date, Currency (To)"
+            ),
+        ),
+        (
+            b"Revenue Schedule Date\n2025-01-01\n",
+            "rs.csv",
+            {"actionType": "CreateRevenueSchedule"},
+            50000022,
+            MISSING_COLUMNS.format(
+                action="CreateRevenueSchedule", columns="Subscription Charge Key or Linked Transaction Key"
+            ),
+        ),
+        (
+            b"Object Key\nx\n",
+            "ac.csv",
+            {"actionType": "UpdateAccountingCode"},
+            50000022,
+            MISSING_COLUMNS.format(action="UpdateAccountingCode", columns="Object Type"),
+        ),
+        (
+            b"Payment Amount,Currency\n1,USD\n",
+            "p.csv",
+            {"actionType": "MPU"},
+            50000022,
+            MISSING_COLUMNS.format(action="MPU", columns="Payment Date, Payment Method ID"),
+        ),
+    ],
+)
+def test_upload_errors(
+    client: FlaskClient,
+    auth: dict[str, str],
+    file: bytes | None,
+    filename: str | None,
+    params: Any,
+    code: int,
+    message: str,
+) -> None:
     assert_v1_error(post_bulk(client, auth, file=file, filename=filename, params=params), code, message)
 
 
@@ -155,11 +287,16 @@ def test_request_that_is_not_multipart(client: FlaskClient, auth: dict[str, str]
     assert_v1_error(response, 50000020, m.MSG_MULTIPART_REQUIRED)
 
 
-@pytest.mark.parametrize(("size", "accepted"), [
-    (4 * 1024 * 1024, True),
-    (4 * 1024 * 1024 + 1, False),
-])
-def test_file_size_limit_is_4_mb(client: FlaskClient, auth: dict[str, str], size: int, accepted: bool) -> None:
+@pytest.mark.parametrize(
+    ("size", "accepted"),
+    [
+        (4 * 1024 * 1024, True),
+        (4 * 1024 * 1024 + 1, False),
+    ],
+)
+def test_file_size_limit_is_4_mb(
+    client: FlaskClient, auth: dict[str, str], size: int, accepted: bool
+) -> None:
     head = b"Revenue Schedule Number\n"
     line = b"RS-00000001\n"
     body = head + line * ((size - len(head)) // len(line))
@@ -176,37 +313,54 @@ def test_size_limit_follows_the_setting(make_app: Any, auth_for: Any = None) -> 
     app = make_app(bulk_max_file_bytes=10)
     client = app.test_client()
     from tests.conftest import fetch_token
+
     headers = {"Authorization": f"Bearer {fetch_token(client)}"}
-    assert_v1_error(post_bulk(client, headers, params={"actionType": "DeleteRevenueSchedule"}), 50000020,
-                    m.MSG_FILE_TOO_LARGE.format(size=len(DELETE_CSV), limit=10))
+    assert_v1_error(
+        post_bulk(client, headers, params={"actionType": "DeleteRevenueSchedule"}),
+        50000020,
+        m.MSG_FILE_TOO_LARGE.format(size=len(DELETE_CSV), limit=10),
+    )
 
 
 def test_errors_answer_400_when_configured(make_app: Any) -> None:
     app = make_app(v1_error_status="4xx")
     client = app.test_client()
     from tests.conftest import fetch_token
+
     headers = {"Authorization": f"Bearer {fetch_token(client)}"}
-    assert_v1_error(post_bulk(client, headers, file=None, params={"actionType": "MPU"}), 50000022,
-                    m.MSG_FILE_REQUIRED, status=400)
+    assert_v1_error(
+        post_bulk(client, headers, file=None, params={"actionType": "MPU"}),
+        50000022,
+        m.MSG_FILE_REQUIRED,
+        status=400,
+    )
 
 
-@pytest.mark.parametrize(("members", "filename"), [
-    ({"rs.csv": DELETE_CSV}, "rs.zip"),
-    ({"nested/rs.csv": DELETE_CSV, "readme.txt": b"notes"}, "upload.ZIP"),
-    ({"rs.csv": DELETE_CSV, "__MACOSX/._rs.csv": b"\x00\x05"}, "rs.zip"),
-    ({"rs.csv": DELETE_CSV}, "file"),
-])
-def test_zip_holding_one_csv_is_accepted(client: FlaskClient, auth: dict[str, str], members: dict[str, bytes],
-                                         filename: str) -> None:
-    response = post_bulk(client, auth, file=zipped(members), filename=filename,
-                         params={"actionType": "DeleteRevenueSchedule"})
+@pytest.mark.parametrize(
+    ("members", "filename"),
+    [
+        ({"rs.csv": DELETE_CSV}, "rs.zip"),
+        ({"nested/rs.csv": DELETE_CSV, "readme.txt": b"notes"}, "upload.ZIP"),
+        ({"rs.csv": DELETE_CSV, "__MACOSX/._rs.csv": b"\x00\x05"}, "rs.zip"),
+        ({"rs.csv": DELETE_CSV}, "file"),
+    ],
+)
+def test_zip_holding_one_csv_is_accepted(
+    client: FlaskClient, auth: dict[str, str], members: dict[str, bytes], filename: str
+) -> None:
+    response = post_bulk(
+        client, auth, file=zipped(members), filename=filename, params={"actionType": "DeleteRevenueSchedule"}
+    )
     assert response.get_json()["success"] is True
 
 
-@pytest.mark.parametrize("checksum", [
-    hashlib.md5(DELETE_CSV).hexdigest(),
-    hashlib.md5(DELETE_CSV).hexdigest().upper(),
-])
+@pytest.mark.parametrize(
+    "checksum",
+    [
+        hashlib.md5(DELETE_CSV).hexdigest(),
+        hashlib.md5(DELETE_CSV).hexdigest().upper(),
+    ],
+)
 def test_matching_checksum_is_accepted(client: FlaskClient, auth: dict[str, str], checksum: str) -> None:
     response = post_bulk(client, auth, params={"actionType": "DeleteRevenueSchedule", "checksum": checksum})
     assert response.get_json()["success"] is True
@@ -214,27 +368,39 @@ def test_matching_checksum_is_accepted(client: FlaskClient, auth: dict[str, str]
 
 def test_checksum_of_a_zip_is_the_checksum_of_the_zip(client: FlaskClient, auth: dict[str, str]) -> None:
     archive = zipped({"rs.csv": DELETE_CSV})
-    response = post_bulk(client, auth, file=archive, filename="rs.zip",
-                         params={"actionType": "DeleteRevenueSchedule",
-                                 "checksum": hashlib.md5(archive).hexdigest()})
+    response = post_bulk(
+        client,
+        auth,
+        file=archive,
+        filename="rs.zip",
+        params={"actionType": "DeleteRevenueSchedule", "checksum": hashlib.md5(archive).hexdigest()},
+    )
     assert response.get_json()["success"] is True
 
 
-@pytest.mark.parametrize(("file", "filename"), [
-    (DELETE_CSV, "file"),        # the SDK's name when it is given bytes
-    (DELETE_CSV, None),          # `file` sent as a plain form field
-    (b"\xef\xbb\xbf" + DELETE_CSV, "excel.csv"),
-    (DELETE_CSV.replace(b"\n", b"\r\n"), "windows.csv"),
-])
-def test_file_variants_are_accepted(client: FlaskClient, auth: dict[str, str], file: bytes,
-                                    filename: str | None) -> None:
-    response = post_bulk(client, auth, file=file, filename=filename, params={"actionType": "DeleteRevenueSchedule"})
+@pytest.mark.parametrize(
+    ("file", "filename"),
+    [
+        (DELETE_CSV, "file"),  # the SDK's name when it is given bytes
+        (DELETE_CSV, None),  # `file` sent as a plain form field
+        (b"\xef\xbb\xbf" + DELETE_CSV, "excel.csv"),
+        (DELETE_CSV.replace(b"\n", b"\r\n"), "windows.csv"),
+    ],
+)
+def test_file_variants_are_accepted(
+    client: FlaskClient, auth: dict[str, str], file: bytes, filename: str | None
+) -> None:
+    response = post_bulk(
+        client, auth, file=file, filename=filename, params={"actionType": "DeleteRevenueSchedule"}
+    )
     assert response.get_json()["success"] is True
 
 
 def test_params_may_come_as_a_file_part(client: FlaskClient, auth: dict[str, str]) -> None:
-    data = {"file": (io.BytesIO(DELETE_CSV), "rs.csv"),
-            "params": (io.BytesIO(b'{"actionType":"DeleteRevenueSchedule"}'), "params.json")}
+    data = {
+        "file": (io.BytesIO(DELETE_CSV), "rs.csv"),
+        "params": (io.BytesIO(b'{"actionType":"DeleteRevenueSchedule"}'), "params.json"),
+    }
     response = client.post("/v1/bulk", data=data, headers=auth, content_type="multipart/form-data")
     assert response.get_json()["success"] is True
 
@@ -249,18 +415,27 @@ def test_same_idempotency_key_creates_one_job(make_app: Any) -> None:
     app = make_app(bulk_progression="manual")
     client = app.test_client()
     from tests.conftest import fetch_token
+
     auth = {"Authorization": f"Bearer {fetch_token(client)}"}
-    first = post_bulk(client, auth, params={"actionType": "DeleteRevenueSchedule"},
-                      headers={"Idempotency-Key": "k1"})
+    first = post_bulk(
+        client, auth, params={"actionType": "DeleteRevenueSchedule"}, headers={"Idempotency-Key": "k1"}
+    )
     # A different file under the same key replays the first answer (zuora-api.md case 23).
-    second = post_bulk(client, auth, file=VALID_FILES["MPU"], params={"actionType": "MPU"},
-                       headers={"Idempotency-Key": "k1"})
+    second = post_bulk(
+        client, auth, file=VALID_FILES["MPU"], params={"actionType": "MPU"}, headers={"Idempotency-Key": "k1"}
+    )
     assert second.status_code == first.status_code == 200
     assert second.data == first.data
     assert second.headers["Zuora-Request-Id"] == first.headers["Zuora-Request-Id"]
-    store = app.extensions["zuora_mock"].registry.tenants["demo"].data(
-        app.extensions["zuora_mock"].registry.tenants["demo"].entities[0].id).bulk
+    store = (
+        emulator_of(app)
+        .registry.tenants["demo"]
+        .data(emulator_of(app).registry.tenants["demo"].entities[0].id)
+        .bulk
+    )
     assert list(store.jobs) == [first.get_json()["bulkKey"]]
-    third = post_bulk(client, auth, params={"actionType": "DeleteRevenueSchedule"}, headers={"Idempotency-Key": "k2"})
+    third = post_bulk(
+        client, auth, params={"actionType": "DeleteRevenueSchedule"}, headers={"Idempotency-Key": "k2"}
+    )
     assert third.get_json()["bulkKey"] != first.get_json()["bulkKey"]
     assert len(store.jobs) == 2

@@ -10,7 +10,7 @@ import pytest
 
 from tests.api.probe import gzip_bomb, install_probe
 from tests.conftest import fetch_token
-from zuora_mock.errors import (
+from zuora_mock.core.errors import (
     MSG_BODY_TOO_LARGE,
     MSG_GZIP_INVALID,
     MSG_GZIP_TOO_LARGE,

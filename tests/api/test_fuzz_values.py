@@ -6,7 +6,6 @@ re-running the same parametrised case replays it exactly.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
 import json
@@ -24,8 +23,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.conftest import fetch_token
-from zuora_mock.massactions.actions import ACTIONS
-from zuora_mock.massactions.jobs import ROW_INTERNAL_ERROR
+from zuora_mock.backend.massactions.actions import ACTIONS
+from zuora_mock.backend.massactions.jobs import ROW_INTERNAL_ERROR
 
 SEEDS = (1, 7, 99, 2024, 20240709, 424242)
 OBJECT_STEPS = 400
@@ -34,36 +33,142 @@ PROCESS_ID_RE = re.compile(r"^[0-9A-F]{16}$")
 VEHICLE, FLEET = "Vehicle", "Fleet"
 FLEET_REGION_INVALID = "Atlantis"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-UNKNOWN_OBJECTS = ("Nope", "vehicle", "VEHICLE", "Vehicle ", "😀", "..", "x" * 300, "Account", "__proto__",
-                   "%00", "default")
+UNKNOWN_OBJECTS = (
+    "Nope",
+    "vehicle",
+    "VEHICLE",
+    "Vehicle ",
+    "😀",
+    "..",
+    "x" * 300,
+    "Account",
+    "__proto__",
+    "%00",
+    "default",
+)
 
 # ---- values ------------------------------------------------------------------------------------------------
 
 ODD_STRINGS = (
-    "", " ", "null", "None", "NaN", "nan", "Infinity", "-Infinity", "1e309", "-0", "0x1F", "1_000", "١٢٣",
-    "true", "TRUE", "0", "1.0", "00000000000000000000001", "\u0000", "\ufeff", "\u202e", "😀" * 3, "é" * 300,
-    "x" * 5000, "a;b;;c", ";", "GPS;GPS", "GPS;", " GPS", "Telematics;Nope", "Active ", "active",
-    "2024-02-30", "2024-13-01", "2024-00-10", "0000-01-01", "9999-12-31", "10000-01-01", "2024-7-9",
+    "",
+    " ",
+    "null",
+    "None",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "1e309",
+    "-0",
+    "0x1F",
+    "1_000",
+    "١٢٣",
+    "true",
+    "TRUE",
+    "0",
+    "1.0",
+    "00000000000000000000001",
+    "\u0000",
+    "\ufeff",
+    "\u202e",
+    "😀" * 3,
+    "é" * 300,
+    "x" * 5000,
+    "a;b;;c",
+    ";",
+    "GPS;GPS",
+    "GPS;",
+    " GPS",
+    "Telematics;Nope",
+    "Active ",
+    "active",
+    "2024-02-30",
+    "2024-13-01",
+    "2024-00-10",
+    "0000-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2024-7-9",
     "20240709",
-    "2024-07-09T", "2024-07-09T06", "2024-07-09T06:41", "2024-07-09T06:41:17", "2024-07-09T06:41:17.",
-    "2024-07-09T06:41:17.Z", "2024-07-09T06:41:17.1234567890Z", "2024-07-09T24:00:00Z",
+    "2024-07-09T",
+    "2024-07-09T06",
+    "2024-07-09T06:41",
+    "2024-07-09T06:41:17",
+    "2024-07-09T06:41:17.",
+    "2024-07-09T06:41:17.Z",
+    "2024-07-09T06:41:17.1234567890Z",
+    "2024-07-09T24:00:00Z",
     "2024-07-09T06:41:61Z",
-    "2024-07-09T06:41:17+25:00", "2024-07-09T06:41:17+05", "2024-07-09T06:41:17-00:00", "2024-07-09 06:41:17",
-    "2024-07-09T06:41:17ZZ", "T06:41:17Z", "2024-07-09t06:41:17z", "+2024-07-09", "-2024-07-09",
-    "f189dba4-de79-4620-89dd-c2f808683ba1", "F189DBA4-DE79-4620-89DD-C2F808683BA1",
+    "2024-07-09T06:41:17+25:00",
+    "2024-07-09T06:41:17+05",
+    "2024-07-09T06:41:17-00:00",
+    "2024-07-09 06:41:17",
+    "2024-07-09T06:41:17ZZ",
+    "T06:41:17Z",
+    "2024-07-09t06:41:17z",
+    "+2024-07-09",
+    "-2024-07-09",
+    "f189dba4-de79-4620-89dd-c2f808683ba1",
+    "F189DBA4-DE79-4620-89DD-C2F808683BA1",
     "f189dba4de79462089ddc2f808683ba1",
-    "f189dba4-de79-4620-89dd-c2f808683ba", "{f189dba4-de79-4620-89dd-c2f808683ba1}",
+    "f189dba4-de79-4620-89dd-c2f808683ba",
+    "{f189dba4-de79-4620-89dd-c2f808683ba1}",
     "g189dba4-de79-4620-89dd-c2f808683ba1",
-    "urn:uuid:f189dba4-de79-4620-89dd-c2f808683ba1", UNKNOWN_ID, "%s%n%x", "'; DROP TABLE x;--", "<script>",
-    "${jndi:x}", "{}", "[]", "\\", '"', "\n\r\t",
+    "urn:uuid:f189dba4-de79-4620-89dd-c2f808683ba1",
+    UNKNOWN_ID,
+    "%s%n%x",
+    "'; DROP TABLE x;--",
+    "<script>",
+    "${jndi:x}",
+    "{}",
+    "[]",
+    "\\",
+    '"',
+    "\n\r\t",
 )
 ODD_NUMBERS = (
-    0, -1, 1, 1989, 1990, 2030, 2031, 2**31, 2**53 + 1, 2**63, -(2**63) - 1, 10**30, 10**400, 1.5, -0.0,
+    0,
+    -1,
+    1,
+    1989,
+    1990,
+    2030,
+    2031,
+    2**31,
+    2**53 + 1,
+    2**63,
+    -(2**63) - 1,
+    10**30,
+    10**400,
+    1.5,
+    -0.0,
     1e308,
-    -1e308, 5e-324, 2018.0, 2018.5, 1e-7,
+    -1e308,
+    5e-324,
+    2018.0,
+    2018.5,
+    1e-7,
 )
-ODD_KEYS = ("", " ", "Id", "id", "CreatedDate", "UpdatedDate", "CreatedById", "x" * 300, "Unknown__c", "__c",
-            "Name__C", "VIN__c ", "😀__c", "a.b", "Id__c", "$ref", "records", "action")
+ODD_KEYS = (
+    "",
+    " ",
+    "Id",
+    "id",
+    "CreatedDate",
+    "UpdatedDate",
+    "CreatedById",
+    "x" * 300,
+    "Unknown__c",
+    "__c",
+    "Name__C",
+    "VIN__c ",
+    "😀__c",
+    "a.b",
+    "Id__c",
+    "$ref",
+    "records",
+    "action",
+)
 
 
 def _string(rng: random.Random) -> str:
@@ -74,15 +179,16 @@ def _string(rng: random.Random) -> str:
         base = rng.choice(ODD_STRINGS)
         return base[: rng.randint(0, len(base))]
     if kind == 2:
-        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(-800_000,
-                                                                              800_000) % 700_000 - 350_000)
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(
+            days=rng.randint(-800_000, 800_000) % 700_000 - 350_000
+        )
         text = f"{day.isoformat()}T{rng.randint(0, 30):02}:{rng.randint(0, 70):02}:{rng.randint(0, 70):02}"
         text += rng.choice(("", ".", ".1", ".123Z", "Z", "+01:00", "-12:30", ".999999+14:00", "z"))
         return text[: rng.randint(0, len(text))] if rng.random() < 0.5 else text
     if kind == 3:
         text = str(uuid.UUID(int=rng.getrandbits(128)))
         cut = rng.randint(0, len(text))
-        return text[:cut] + rng.choice(("", "-", "x", "G", " ")) + text[cut + rng.randint(0, 2):]
+        return text[:cut] + rng.choice(("", "-", "x", "G", " ")) + text[cut + rng.randint(0, 2) :]
     return rng.choice(ODD_STRINGS)
 
 
@@ -125,8 +231,11 @@ def _near_miss(rng: random.Random, spec: dict[str, Any]) -> Any:
         return rng.choice((0, 1, "true", "false", "", None, True, False))
     if fmt in ("date", "date-time", "uuid"):
         return _string(rng)
-    limit = spec["maxLength"] if isinstance(spec.get("maxLength"),
-                                            int) and 0 < spec["maxLength"] < 10_000 else 255
+    limit = (
+        spec["maxLength"]
+        if isinstance(spec.get("maxLength"), int) and 0 < spec["maxLength"] < 10_000
+        else 255
+    )
     return rng.choice(("x" * limit, "x" * (limit + 1), "é" * limit, "😀" * limit, "", 12, None))
 
 
@@ -160,19 +269,83 @@ def _fleet_write(rng: random.Random, base: dict[str, Any], properties: dict[str,
     return record
 
 
-Q_FIELDS = ("VIN__c", "Status__c", "ModelYear__c", "Electric__c", "LastServiceDate__c", "FleetId__c", "Id",
-            "CreatedDate", "Name__c", "Region__c", "Active__c", "ContractStart__c", "Nope__c", "Notes__c",
-            "_exists_",
-            "", "VIN__c\\")
-Q_VALUES = ("Active", "*", "?", "A*", "*A", "**", "\"Active\"", "\"", "\"unterminated", "2018", ">2018",
-            ">=2018",
-            "<1e309", "<=NaN", ">", "<", "true", "TRUE", "1", "2024-02-30", ">=2024-07-09",
-            "<2024-07-09T06\\:41\\:17.",
-            "2024-07-09T06:41:17.", UNKNOWN_ID, "f189dba4", "", ":", "::", "\\", "a\\ b", "VIN__c",
-            "[1 TO 5]", "(",
-            "EVCharging", "GPS;Telematics", "9" * 400, "-1", "+1", "1.", ".5", "Electric__c")
-Q_JOINS = (" AND ", " OR ", " && ", " || ", " ", " NOT ", " AND NOT ", " !", ") AND (", " (", ") ", " ) ",
-           " AND")
+Q_FIELDS = (
+    "VIN__c",
+    "Status__c",
+    "ModelYear__c",
+    "Electric__c",
+    "LastServiceDate__c",
+    "FleetId__c",
+    "Id",
+    "CreatedDate",
+    "Name__c",
+    "Region__c",
+    "Active__c",
+    "ContractStart__c",
+    "Nope__c",
+    "Notes__c",
+    "_exists_",
+    "",
+    "VIN__c\\",
+)
+Q_VALUES = (
+    "Active",
+    "*",
+    "?",
+    "A*",
+    "*A",
+    "**",
+    '"Active"',
+    '"',
+    '"unterminated',
+    "2018",
+    ">2018",
+    ">=2018",
+    "<1e309",
+    "<=NaN",
+    ">",
+    "<",
+    "true",
+    "TRUE",
+    "1",
+    "2024-02-30",
+    ">=2024-07-09",
+    "<2024-07-09T06\\:41\\:17.",
+    "2024-07-09T06:41:17.",
+    UNKNOWN_ID,
+    "f189dba4",
+    "",
+    ":",
+    "::",
+    "\\",
+    "a\\ b",
+    "VIN__c",
+    "[1 TO 5]",
+    "(",
+    "EVCharging",
+    "GPS;Telematics",
+    "9" * 400,
+    "-1",
+    "+1",
+    "1.",
+    ".5",
+    "Electric__c",
+)
+Q_JOINS = (
+    " AND ",
+    " OR ",
+    " && ",
+    " || ",
+    " ",
+    " NOT ",
+    " AND NOT ",
+    " !",
+    ") AND (",
+    " (",
+    ") ",
+    " ) ",
+    " AND",
+)
 
 
 def _q(rng: random.Random) -> str:
@@ -192,8 +365,9 @@ def _query(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.7:
         args["q"] = _q(rng)
     if rng.random() < 0.3:
-        args["pageSize"] = rng.choice(("0", "-1", "1", "1000", "1001", "1e3", "x", "", "9" * 30, " 5", "5.0",
-                                       "--5", "٥"))
+        args["pageSize"] = rng.choice(
+            ("0", "-1", "1", "1000", "1001", "1e3", "x", "", "9" * 30, " 5", "5.0", "--5", "٥")
+        )
     if rng.random() < 0.3:
         args["cursor"] = rng.choice((_string(rng), "", "AAAA", "eyJ9", "=" * 5, "0" * 40))
     if rng.random() < 0.2:
@@ -206,10 +380,37 @@ def _query(rng: random.Random) -> dict[str, Any]:
 
 
 FUZZ_OBJECTS = ("FzA", "FzB", "FzC", "FzD")
-ODD_NAMES = ("Fz", "", "x" * 64, "x" * 65, "x" * 300, "1Fz", "Fz Obj", "Fz__c", "😀", "default", "Fz-1", "_Fz")
-ODD_ATTRIBUTES = ("type", "format", "enum", "maxLength", "minimum", "maximum", "label", "multiselect",
-                  "default",
-                  "description", "pattern", "displayName", "origin", "precision", "scale")
+ODD_NAMES = (
+    "Fz",
+    "",
+    "x" * 64,
+    "x" * 65,
+    "x" * 300,
+    "1Fz",
+    "Fz Obj",
+    "Fz__c",
+    "😀",
+    "default",
+    "Fz-1",
+    "_Fz",
+)
+ODD_ATTRIBUTES = (
+    "type",
+    "format",
+    "enum",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "label",
+    "multiselect",
+    "default",
+    "description",
+    "pattern",
+    "displayName",
+    "origin",
+    "precision",
+    "scale",
+)
 ODD_FIELDS = ("Field", "", "Id", "x" * 100 + "__c", "F😀__c", "CreatedDate", "__c", "1F__c", "F-1__c")
 
 
@@ -218,19 +419,52 @@ def _field_spec(rng: random.Random) -> dict[str, Any]:
     kind = rng.choice(("string", "string", "integer", "number", "boolean"))
     spec: dict[str, Any] = {"type": kind, "label": rng.choice(("F", "F" * 64, "Fé😀"))}
     if kind == "string":
-        extra = rng.choice(({}, {"maxLength": rng.choice((1, 2, 255, 512, 10_000))}, {"format": "date"},
-                            {"format": "date-time"}, {"format": "uuid"}, {"enum": ["A", "B", "é", "😀"]},
-                            {"enum": ["A", "B"], "multiselect": True, "maxLength": 255}, {"enum": [""]}))
+        extra = rng.choice(
+            (
+                {},
+                {"maxLength": rng.choice((1, 2, 255, 512, 10_000))},
+                {"format": "date"},
+                {"format": "date-time"},
+                {"format": "uuid"},
+                {"enum": ["A", "B", "é", "😀"]},
+                {"enum": ["A", "B"], "multiselect": True, "maxLength": 255},
+                {"enum": [""]},
+            )
+        )
         spec.update(extra)
     elif kind in ("integer", "number"):
-        spec.update(rng.choice(({}, {"minimum": -5}, {"maximum": 10**15}, {"minimum": 2.5, "maximum": 3},
-                                {"minimum": 10, "maximum": 1})))
+        spec.update(
+            rng.choice(
+                (
+                    {},
+                    {"minimum": -5},
+                    {"maximum": 10**15},
+                    {"minimum": 2.5, "maximum": 3},
+                    {"minimum": 10, "maximum": 1},
+                )
+            )
+        )
     if rng.random() < 0.12:
-        spec[rng.choice(ODD_ATTRIBUTES)] = rng.choice((
-            _value(rng), "date", "date-time", "uuid", "email", "", ["a", 1, None], ["a",
-                                                                                    "a"], [], ["x" * 300],
-            -1, 0, 10**20, 2.5, "255", True,
-        ))
+        spec[rng.choice(ODD_ATTRIBUTES)] = rng.choice(
+            (
+                _value(rng),
+                "date",
+                "date-time",
+                "uuid",
+                "email",
+                "",
+                ["a", 1, None],
+                ["a", "a"],
+                [],
+                ["x" * 300],
+                -1,
+                0,
+                10**20,
+                2.5,
+                "255",
+                True,
+            )
+        )
     return spec
 
 
@@ -243,17 +477,33 @@ def _definition(rng: random.Random, name: str) -> dict[str, Any]:
     definition: dict[str, Any] = {"object": name, "label": "Fuzz", "properties": fields}
     for key in ("required", "filterable", "unique"):
         if rng.random() < 0.3:
-            definition[key] = rng.choice(([first], [first], list(fields), [], ["Missing__c"], first, [1],
-                                          None))
+            definition[key] = rng.choice(
+                ([first], [first], list(fields), [], ["Missing__c"], first, [1], None)
+            )
     if rng.random() < 0.3:
-        definition["relationships"] = rng.choice((
-            [{"cardinality": "manyToOne", "namespace": "default", "object": rng.choice((FLEET, VEHICLE,
-                                                                                        "Nope", "")),
-              "fields": {first: "Id"}}],
-            [{"cardinality": rng.choice(("manyToOne", "oneToOne", "", 1)), "namespace": "com_zuora",
-              "object": "Account", "fields": rng.choice(({first: "Id"}, {}, [], {"Missing__c": "Id"}))}],
-            [_value(rng)], {}, "x",
-        ))
+        definition["relationships"] = rng.choice(
+            (
+                [
+                    {
+                        "cardinality": "manyToOne",
+                        "namespace": "default",
+                        "object": rng.choice((FLEET, VEHICLE, "Nope", "")),
+                        "fields": {first: "Id"},
+                    }
+                ],
+                [
+                    {
+                        "cardinality": rng.choice(("manyToOne", "oneToOne", "", 1)),
+                        "namespace": "com_zuora",
+                        "object": "Account",
+                        "fields": rng.choice(({first: "Id"}, {}, [], {"Missing__c": "Id"})),
+                    }
+                ],
+                [_value(rng)],
+                {},
+                "x",
+            )
+        )
     if rng.random() < 0.12:
         definition[rng.choice(sorted(definition))] = _value(rng)
     if rng.random() < 0.05:
@@ -273,20 +523,25 @@ def _definitions_body(rng: random.Random) -> Any:
     return {rng.choice(ODD_KEYS): _value(rng)}
 
 
-def _batch_body(rng: random.Random, ids: list[str], delete_ids: list[str],
-                write: Callable[[], dict[str, Any]]) -> Any:
+def _batch_body(
+    rng: random.Random, ids: list[str], delete_ids: list[str], write: Callable[[], dict[str, Any]]
+) -> Any:
     kind = rng.choice(("update", "update", "update", "delete", "delete", "Update", "", None, 3))
     action: dict[str, Any] = {"type": kind}
     if rng.random() < 0.7:
         action["allowPartialSuccess"] = rng.choice((True, False, None, "true", 1))
     if kind == "delete" or rng.random() < 0.05:
-        action["ids"] = rng.choice((
-            [rng.choice((*delete_ids, _string(rng), UNKNOWN_ID)) for _ in range(rng.randint(0, 4))],
-            _value(rng), [delete_ids[0], delete_ids[0]],
-        ))
+        action["ids"] = rng.choice(
+            (
+                [rng.choice((*delete_ids, _string(rng), UNKNOWN_ID)) for _ in range(rng.randint(0, 4))],
+                _value(rng),
+                [delete_ids[0], delete_ids[0]],
+            )
+        )
     if kind != "delete" or rng.random() < 0.05:
-        records: Any = {rng.choice((*ids, _string(rng), UNKNOWN_ID,
-                                    "")): write() for _ in range(rng.randint(0, 4))}
+        records: Any = {
+            rng.choice((*ids, _string(rng), UNKNOWN_ID, "")): write() for _ in range(rng.randint(0, 4))
+        }
         action["records"] = records if rng.random() < 0.9 else _value(rng)
     if rng.random() < 0.1:
         action[rng.choice(ODD_KEYS)] = _value(rng)
@@ -296,8 +551,19 @@ def _batch_body(rng: random.Random, ids: list[str], delete_ids: list[str],
 def _if_match(rng: random.Random) -> dict[str, str]:
     if rng.random() < 0.6:
         return {}
-    raw = rng.choice(('"garbage"', "W/\"x\"", "", "'*'", '"', "x" * 500, '"' + "0" * 32 + '"', "*, *",
-                      _string(rng).replace("\n", "").replace("\r", "")))
+    raw = rng.choice(
+        (
+            '"garbage"',
+            'W/"x"',
+            "",
+            "'*'",
+            '"',
+            "x" * 500,
+            '"' + "0" * 32 + '"',
+            "*, *",
+            _string(rng).replace("\n", "").replace("\r", ""),
+        )
+    )
     return {"If-Match": raw.encode("utf-8", "replace").decode("latin-1")}
 
 
@@ -309,19 +575,35 @@ class Recorder:
         self.step = 0
         self.last = self.method = self.path = ""
 
-    def send(self, method: str, path: str, *, json_body: Any = None, query: dict[str, Any] | None = None,
-             headers: dict[str, str] | None = None, raw: bytes | None = None, content_type: str | None = None,
-             form: dict[str, Any] | None = None) -> Any:
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        query: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+        content_type: str | None = None,
+        form: dict[str, Any] | None = None,
+    ) -> Any:
         self.step += 1
         self.method, self.path = method, path
         shown = repr((raw or b"")[:600]) if json_body is None else json.dumps(json_body, default=repr)[:1500]
-        self.last = (f"seed={self.seed} step={self.step}: {method} {path} query={query!r} "
-                     f"headers={headers!r} body={shown} form={form!r}"[:3000])
+        self.last = (
+            f"seed={self.seed} step={self.step}: {method} {path} query={query!r} "
+            f"headers={headers!r} body={shown} form={form!r}"[:3000]
+        )
         if json_body is not None:
             raw, content_type = json.dumps(json_body).encode(), "application/json"
-        response = self.client.open(path, method=method, query_string=query,
-                                    data=raw if form is None else form,
-                                    headers={**self.auth, **(headers or {})}, content_type=content_type)
+        response = self.client.open(
+            path,
+            method=method,
+            query_string=query,
+            data=raw if form is None else form,
+            headers={**self.auth, **(headers or {})},
+            content_type=content_type,
+        )
         self.check(response)
         return response
 
@@ -422,8 +704,14 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
     rng = random.Random(seed)
     recorder = Recorder(client, auth, seed)
     definitions = recorder.send("GET", "/objects/definitions/default").get_json()["definitions"]
-    props = {name: {field: spec for field, spec in definitions[name]["schema"]["properties"].items()
-                    if spec.get("origin") == "custom"} for name in (VEHICLE, FLEET)}
+    props = {
+        name: {
+            field: spec
+            for field, spec in definitions[name]["schema"]["properties"].items()
+            if spec.get("origin") == "custom"
+        }
+        for name in (VEHICLE, FLEET)
+    }
     bases = {name: _records(recorder, name) for name in (VEHICLE, FLEET)}
     ids = {name: [r["Id"] for r in records] for name, records in bases.items()}
     before = _snapshot(recorder)
@@ -433,8 +721,9 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
     def write(name: str, record_id: str | None = None) -> dict[str, Any]:
         if name not in (VEHICLE, FLEET):
             fields = props[name]
-            return _record(rng, {f: _near_miss(rng, spec) for f,
-                                 spec in fields.items() if rng.random() < 0.8}, fields)
+            return _record(
+                rng, {f: _near_miss(rng, spec) for f, spec in fields.items() if rng.random() < 0.8}, fields
+            )
         make = _fleet_write if name == FLEET else _record
         own = [r for r in bases[name] if r["Id"] == record_id]
         return make(rng, own[0] if own else rng.choice(bases[name]), props[name])
@@ -445,8 +734,11 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
             return
         for created_name, created in response.get_json()["definitions"].items():
             fuzzed.add(created_name)
-            props[created_name] = {f: spec for f, spec in created["schema"]["properties"].items()
-                                   if spec.get("origin") == "custom"}
+            props[created_name] = {
+                f: spec
+                for f, spec in created["schema"]["properties"].items()
+                if spec.get("origin") == "custom"
+            }
             ids[created_name], bases[created_name] = [UNKNOWN_ID], []
 
     for _ in range(OBJECT_STEPS):
@@ -457,8 +749,9 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
             name = rng.choice(UNKNOWN_OBJECTS)
             props[name], bases[name], ids[name] = props[VEHICLE], bases[VEHICLE], ids[VEHICLE]
         base = f"/objects/records/default/{name}"
-        record_id = rng.choice((*ids[name], *ids[name], UNKNOWN_ID, _string(rng)[:60].replace("/",
-                                                                                              "_") or "x"))
+        record_id = rng.choice(
+            (*ids[name], *ids[name], UNKNOWN_ID, _string(rng)[:60].replace("/", "_") or "x")
+        )
         op = rng.randrange(9)
         if op == 0 and rng.random() < 0.2 and fuzzed:
             gone = rng.choice(sorted(fuzzed))
@@ -477,17 +770,21 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
                 ids[name].extend(r["Id"] for r in response.get_json()["records"][:2])
         elif op in (2, 3):
             body = write(name, record_id) if rng.random() < 0.9 or name == FLEET else _value(rng)
-            recorder.send(rng.choice(("PUT", "PATCH")), f"{base}/{record_id}", json_body=body,
-                          headers=_if_match(rng))
+            recorder.send(
+                rng.choice(("PUT", "PATCH")), f"{base}/{record_id}", json_body=body, headers=_if_match(rng)
+            )
         elif op == 4:
             recorder.send("GET", f"{base}/{record_id}")
         elif op == 5:
             recorder.send("GET", base, query=_query(rng))
         elif op == 6:
-            recorder.send("POST", f"/objects/batch/default/{name}",
-                          json_body=_batch_body(rng, ids[name],
-                                                ids[name] if name == VEHICLE else [UNKNOWN_ID],
-                                                lambda: write(name)))
+            recorder.send(
+                "POST",
+                f"/objects/batch/default/{name}",
+                json_body=_batch_body(
+                    rng, ids[name], ids[name] if name == VEHICLE else [UNKNOWN_ID], lambda: write(name)
+                ),
+            )
         elif op == 7 and name == VEHICLE:
             recorder.send("DELETE", f"{base}/{record_id}")
         else:
@@ -501,14 +798,55 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
 # ---- mass actions ------------------------------------------------------------------------------------------
 
 CELL_VALUES = (
-    "", " ", "RS-00000001", "RS-00000002", "RS-99999999", "C-00000001", "2c92c0f96b1e2a4b016b2f0c3a5e0201",
-    "2c92c0f96b1e2a4b016b2f0c3a600001", "Invoice Item", "Payment", "Revenue Schedule", "invoice item", "Cash",
-    "Deferred Revenue", "EUR", "USD", "usd", "XXX", "2025-12-01", "2024-02-30", "2025-13-01", "01/12/2025",
-    "2025-12-01T00:00:00", "10", "1.1", "-5", "0", "1e309", "NaN", "Infinity", "1e-400", "1" * 400, "10,5",
+    "",
+    " ",
+    "RS-00000001",
+    "RS-00000002",
+    "RS-99999999",
+    "C-00000001",
+    "2c92c0f96b1e2a4b016b2f0c3a5e0201",
+    "2c92c0f96b1e2a4b016b2f0c3a600001",
+    "Invoice Item",
+    "Payment",
+    "Revenue Schedule",
+    "invoice item",
+    "Cash",
+    "Deferred Revenue",
+    "EUR",
+    "USD",
+    "usd",
+    "XXX",
+    "2025-12-01",
+    "2024-02-30",
+    "2025-13-01",
+    "01/12/2025",
+    "2025-12-01T00:00:00",
+    "10",
+    "1.1",
+    "-5",
+    "0",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "1e-400",
+    "1" * 400,
+    "10,5",
     "١٠",
-    "0x10", "1_0", "+.5", "5.", "INV00000001:5", "INV00000001:5|INV00000002:1", "INV:", ":5", "|",
+    "0x10",
+    "1_0",
+    "+.5",
+    "5.",
+    "INV00000001:5",
+    "INV00000001:5|INV00000002:1",
+    "INV:",
+    ":5",
+    "|",
     "A00000001",
-    "x" * 70_000, "=cmd|' /C calc'!A0", "é", "😀", "\u202e",
+    "x" * 70_000,
+    "=cmd|' /C calc'!A0",
+    "é",
+    "😀",
+    "\u202e",
 )
 NUMBERS = ("9" * 16 + ".99", "9" * 17, "0." + "0" * 60 + "1", "-0", "0.001", "1" * 400, "1e309", "NaN", "5.")
 COLUMN_VALUES = {
@@ -531,8 +869,12 @@ COLUMN_VALUES = {
     "Payment Date": ("2025-12-01",),
     "Payment Method ID": ("2c92c0f96b1e2a4b016b2f0c3a600011", "2c92c0f96b1e2a4b016b2f0c3a600001"),
     "Billing Account ID": ("2c92c0f86a8dd422016a9e7a70116b0d", "A00000001", ""),
-    "Payment Invoice": ("INV-00000002:300.00", "INV-00000002:" + "9" * 30,
-                        "INV-00000002:0." + "0" * 40 + "1", ""),
+    "Payment Invoice": (
+        "INV-00000002:300.00",
+        "INV-00000002:" + "9" * 30,
+        "INV-00000002:0." + "0" * 40 + "1",
+        "",
+    ),
 }
 GROUP_IDS = ("", "", "", "1", "1", "2", "g" * 256, "😀", " 1", "#1", "1\n2")
 
@@ -560,8 +902,9 @@ def _csv(rng: random.Random, action: str) -> bytes:
     if rng.random() < 0.2 and columns:
         columns.remove(rng.choice(columns))
     if rng.random() < 0.2:
-        columns.append(rng.choice(("Extra", "#comment", "Revenue Schedule:Custom__c", "", "Object Key",
-                                   " Extra ")))
+        columns.append(
+            rng.choice(("Extra", "#comment", "Revenue Schedule:Custom__c", "", "Object Key", " Extra "))
+        )
     newline = rng.choice(("\n", "\n", "\r\n", "\r\n", "\r"))
     lines = [",".join(columns)]
     for _ in range(rng.randint(0, 12)):
@@ -569,9 +912,10 @@ def _csv(rng: random.Random, action: str) -> bytes:
             lines.append("")
             continue
         # A plausible row with at most two cells garbled, so rows reach the handlers' deeper checks.
-        cells = [rng.choice(GROUP_IDS) if column == "Group ID" else rng.choice(COLUMN_VALUES.get(column,
-                                                                                                 ("x",)))
-                 for column in columns]
+        cells = [
+            rng.choice(GROUP_IDS) if column == "Group ID" else rng.choice(COLUMN_VALUES.get(column, ("x",)))
+            for column in columns
+        ]
         for _ in range(rng.choice((0, 0, 1, 2))):
             if cells:
                 cells[rng.randrange(len(cells))] = _cell(rng)
@@ -589,8 +933,21 @@ def _csv(rng: random.Random, action: str) -> bytes:
     return data
 
 
-MEMBER_NAMES = ("a.csv", "a\r\nX-Injected: 1.csv", "a\nb.csv", "a\rb.csv", "\n.csv", 'say "hi".csv', "é😀.csv",
-                "dir\\a.csv", "a\x00b.csv", ";x=y.csv", "x" * 250 + ".csv", "\u202e.csv", ".csv")
+MEMBER_NAMES = (
+    "a.csv",
+    "a\r\nX-Injected: 1.csv",
+    "a\nb.csv",
+    "a\rb.csv",
+    "\n.csv",
+    'say "hi".csv',
+    "é😀.csv",
+    "dir\\a.csv",
+    "a\x00b.csv",
+    ";x=y.csv",
+    "x" * 250 + ".csv",
+    "\u202e.csv",
+    ".csv",
+)
 
 
 def _zip(members: list[tuple[str, bytes | None]]) -> bytes:
@@ -607,8 +964,9 @@ def _zip(members: list[tuple[str, bytes | None]]) -> bytes:
 def _package(rng: random.Random, data: bytes) -> tuple[str | None, bytes]:
     roll = rng.random()
     if roll < 0.55:
-        return rng.choice(("a.csv", "a.CSV", "dir/a.csv", "..\\a.csv", None, "a", "a.txt", "a.csv.zip",
-                           "")), data
+        return rng.choice(
+            ("a.csv", "a.CSV", "dir/a.csv", "..\\a.csv", None, "a", "a.txt", "a.csv.zip", "")
+        ), data
     kind = rng.choice((0, 0, 0, 1, 2, 3, 4, 5, 6, 7))
     if kind == 0:
         # The member's name becomes the result file's name, and so part of a download header.
@@ -641,10 +999,14 @@ def _params(rng: random.Random, action: str) -> str:
         if rng.random() < 0.1:
             params["checksum"] = rng.choice(("0" * 32, "x" * 32, "", 5, None))
     elif roll < 0.9:
-        params = rng.choice((
-            {"actionType": rng.choice((action.lower(), "", None, 1, [action], action + " "))},
-            {"actionType": action, rng.choice(ODD_KEYS): _value(rng)}, _value(rng), {},
-        ))
+        params = rng.choice(
+            (
+                {"actionType": rng.choice((action.lower(), "", None, 1, [action], action + " "))},
+                {"actionType": action, rng.choice(ODD_KEYS): _value(rng)},
+                _value(rng),
+                {},
+            )
+        )
     else:
         return rng.choice(('{"actionType": ', "", "null", "\ufeff{}", '{"actionType": "MPU"}}', "[]"))
     return json.dumps(params)
@@ -661,18 +1023,37 @@ def _bulk_post(recorder: Recorder, rng: random.Random) -> Any:
         form["params"] = FileStorage(io.BytesIO(form["params"].encode()), "params.json")
     roll = rng.random()
     if roll < 0.85:
-        form["file"] = FileStorage(io.BytesIO(data), filename, content_type=rng.choice(("text/csv", "",
-                                                                                        "x/y")))
+        form["file"] = FileStorage(
+            io.BytesIO(data), filename, content_type=rng.choice(("text/csv", "", "x/y"))
+        )
     elif roll < 0.95:
         form["file"] = data.decode("latin-1")
     boundary, body = encode_multipart(form)
-    return recorder.send("POST", "/v1/bulk", raw=body,
-                         content_type=f"multipart/form-data; boundary={boundary}")
+    return recorder.send(
+        "POST", "/v1/bulk", raw=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def _garbage_key(rng: random.Random) -> str:
-    return rng.choice(("f" * 32, "F" * 32, "0", "x" * 300, "%00", "..", "null", "😀", _string(rng)[:40] or "k",
-                       "f" * 31 + "g")).replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
+    return (
+        rng.choice(
+            (
+                "f" * 32,
+                "F" * 32,
+                "0",
+                "x" * 300,
+                "%00",
+                "..",
+                "null",
+                "😀",
+                _string(rng)[:40] or "k",
+                "f" * 31 + "g",
+            )
+        )
+        .replace("/", "%2F")
+        .replace("?", "%3F")
+        .replace("#", "%23")
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -700,6 +1081,13 @@ def test_mass_action_values(make_app: Callable[..., Flask], seed: int) -> None:
             if rng.random() < 0.3:
                 recorder.send("PUT", f"/v1/bulk/{body['bulkKey']}/stop")
         garbage = _garbage_key(rng)
-        recorder.send(*rng.choice((("GET", f"/v1/bulk/{garbage}"), ("PUT", f"/v1/bulk/{garbage}/stop"),
-                                   ("GET", f"/v1/files/{garbage}"))))
+        recorder.send(
+            *rng.choice(
+                (
+                    ("GET", f"/v1/bulk/{garbage}"),
+                    ("PUT", f"/v1/bulk/{garbage}/stop"),
+                    ("GET", f"/v1/files/{garbage}"),
+                )
+            )
+        )
     assert accepted >= 5, "the generator should produce some valid uploads too"

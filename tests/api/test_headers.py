@@ -10,7 +10,7 @@ from tests.api.probe import install_probe
 from tests.conftest import DEMO_ENTITY, MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
 from zuora_mock.api.pipeline import CODE_ENTITY, CODE_ENTITY_MISSING, CODE_ORG
 from zuora_mock.api.responses import MAX_JSON_DEPTH, MSG_JSON_TOO_DEEP
-from zuora_mock.errors import (
+from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
     MSG_ENTITY_INVALID,
     MSG_ENTITY_REQUIRED,
@@ -259,7 +259,7 @@ def test_json_content_type_and_key_order(web, bearer):
 
 # --- Error envelopes per family ------------------------------------------------------------------------------
 
-from zuora_mock.errors import (
+from zuora_mock.core.errors import (
     MSG_CONTENT_TYPE_JSON,
     MSG_INTERNAL,
     MSG_MALFORMED_JSON,

@@ -11,7 +11,8 @@ import pytest
 
 from tests.api.probe import install_probe
 from tests.conftest import DEMO_CLIENT_SECRET, fetch_token
-from zuora_mock.errors import (
+from zuora_mock.app import emulator_of
+from zuora_mock.core.errors import (
     MSG_IDEMPOTENCY_IN_PROGRESS,
     MSG_IDEMPOTENCY_KEY_LENGTH,
     MSG_IDEMPOTENCY_MISMATCH,
@@ -205,7 +206,7 @@ DELETE_CSV = b"Revenue Schedule Number\nRS-00000001\n"
 
 
 def _jobs(app):
-    return app.extensions["zuora_mock"].registry.tenants["demo"].data(DEMO_ENTITY).bulk.jobs
+    return emulator_of(app).registry.tenants["demo"].data(DEMO_ENTITY).bulk.jobs
 
 
 def test_concurrent_bulk_retries_create_one_job(make_app):

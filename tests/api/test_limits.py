@@ -17,8 +17,8 @@ from tests.conftest import (
     MULTI_ENTITIES,
     fetch_token,
 )
-from zuora_mock.domain.fixtures import FixtureError, default_fixtures_dir
-from zuora_mock.errors import MSG_CONCURRENCY_LIMIT, MSG_RATE_LIMIT
+from zuora_mock.core.errors import MSG_CONCURRENCY_LIMIT, MSG_RATE_LIMIT
+from zuora_mock.core.fixtures import FixtureError, default_fixtures_dir
 
 
 def _setup(make_app, **settings):

@@ -17,7 +17,7 @@ from tests.conftest import (
     MULTI_ENTITIES,
 )
 from zuora_mock.api.oauth import MSG_OAUTH_CONTENT_TYPE
-from zuora_mock.domain.tenants import (
+from zuora_mock.backend.tenants import (
     MSG_OAUTH_CLIENT,
     MSG_OAUTH_CREDENTIALS,
     MSG_OAUTH_ENTITY,
@@ -25,7 +25,7 @@ from zuora_mock.domain.tenants import (
     MSG_OAUTH_MISSING,
     MSG_OAUTH_SECRET_LENGTH,
 )
-from zuora_mock.errors import MSG_AUTHENTICATION, MSG_METHOD_NOT_ALLOWED
+from zuora_mock.core.errors import MSG_AUTHENTICATION, MSG_METHOD_NOT_ALLOWED
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 UUID36 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

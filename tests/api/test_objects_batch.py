@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from zuora_mock.customobjects import messages as m
+from zuora_mock.backend.customobjects import messages as m
 
 BATCH = "/objects/batch/default/Vehicle"
 RECORDS = "/objects/records/default/Vehicle"
@@ -61,38 +61,70 @@ def test_all_or_nothing_answers_400_and_changes_nothing(client, auth, ids):
     assert response.status_code == 400
     assert response.data == (
         b'{"code":71012520,"message":"Unabled to update object records due to invalid request.","details":'
-        b'[{"code":71012524,"message":"' + TYPE_MESSAGE.encode() + b'","record":{"Id":"' + ids[1].encode()
+        b'[{"code":71012524,"message":"'
+        + TYPE_MESSAGE.encode()
+        + b'","record":{"Id":"'
+        + ids[1].encode()
         + b'","ModelYear__c":"2020"}}]}'
     )
     assert _all(client, auth) == before
 
 
 def test_partial_success_answers_200_with_the_failed_records(client, auth, ids):
-    body = {"action": {"type": "update", "allowPartialSuccess": True,
-                       "records": {ids[0]: {"Notes__c": "ok"}, ids[1]: WRONG_TYPE}}}
+    body = {
+        "action": {
+            "type": "update",
+            "allowPartialSuccess": True,
+            "records": {ids[0]: {"Notes__c": "ok"}, ids[1]: WRONG_TYPE},
+        }
+    }
     response = client.post(BATCH, json=body, headers=auth)
     assert response.status_code == 200
-    assert response.get_json() == {"error": {
-        "code": m.CODE_INVALID, "message": m.MSG_UPDATE_INVALID,
-        "details": [{"code": m.CODE_TYPE, "message": TYPE_MESSAGE, "record": {"Id": ids[1], **WRONG_TYPE}}],
-    }}
+    assert response.get_json() == {
+        "error": {
+            "code": m.CODE_INVALID,
+            "message": m.MSG_UPDATE_INVALID,
+            "details": [
+                {"code": m.CODE_TYPE, "message": TYPE_MESSAGE, "record": {"Id": ids[1], **WRONG_TYPE}}
+            ],
+        }
+    }
     assert _record(client, auth, ids[0])["Notes__c"] == "ok"
 
 
-@pytest.mark.parametrize(("fields", "code", "message"), [
-    ({"Notes__c": ""}, m.CODE_INVALID, "Field [Notes__c] cannot accept empty string."),
-    ({"VIN__c": None}, m.CODE_MISSING, "Field [VIN__c] is required and cannot be null."),
-    ({"Colour__c": "red"}, m.CODE_UNKNOWN_FIELD, m.MSG_UNKNOWN_FIELD.format(field="Colour__c")),
-    ({"VIN__c": "V" * 18}, m.CODE_INVALID, m.MSG_TOO_LONG.format(value="V" * 18, length=18, maximum=17)),
-    ({"Status__c": "Sold"}, m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value="Sold", allowed='["Active","Maintenance","Retired"]')),
-    ({"LastServiceDate__c": "2025-13-01"}, m.CODE_INVALID, m.MSG_BAD_DATE.format(value="2025-13-01", pattern="yyyy-MM-dd")),
-    ({"FleetId__c": UNKNOWN}, m.CODE_INVALID, m.MSG_BROKEN_RELATIONSHIP.format(field="FleetId__c", namespace="default", object="Fleet", value=UNKNOWN)),
-])
+@pytest.mark.parametrize(
+    ("fields", "code", "message"),
+    [
+        ({"Notes__c": ""}, m.CODE_INVALID, "Field [Notes__c] cannot accept empty string."),
+        ({"VIN__c": None}, m.CODE_MISSING, "Field [VIN__c] is required and cannot be null."),
+        ({"Colour__c": "red"}, m.CODE_UNKNOWN_FIELD, m.MSG_UNKNOWN_FIELD.format(field="Colour__c")),
+        ({"VIN__c": "V" * 18}, m.CODE_INVALID, m.MSG_TOO_LONG.format(value="V" * 18, length=18, maximum=17)),
+        (
+            {"Status__c": "Sold"},
+            m.CODE_INVALID,
+            m.MSG_NOT_IN_ENUM.format(value="Sold", allowed='["Active","Maintenance","Retired"]'),
+        ),
+        (
+            {"LastServiceDate__c": "2025-13-01"},
+            m.CODE_INVALID,
+            m.MSG_BAD_DATE.format(value="2025-13-01", pattern="yyyy-MM-dd"),
+        ),
+        (
+            {"FleetId__c": UNKNOWN},
+            m.CODE_INVALID,
+            m.MSG_BROKEN_RELATIONSHIP.format(
+                field="FleetId__c", namespace="default", object="Fleet", value=UNKNOWN
+            ),
+        ),
+    ],
+)
 def test_record_rules(client, auth, ids, fields, code, message):
     body = {"action": {"type": "update", "records": {ids[0]: fields}}}
     response = client.post(BATCH, json=body, headers=auth)
     assert response.status_code == 400
-    assert response.get_json()["details"] == [{"code": code, "message": message, "record": {"Id": ids[0], **fields}}]
+    assert response.get_json()["details"] == [
+        {"code": code, "message": message, "record": {"Id": ids[0], **fields}}
+    ]
 
 
 def test_null_clears_a_field(client, auth, ids):
@@ -115,17 +147,23 @@ def _many(n):
     return [str(uuid.UUID(int=i + 1)) for i in range(n)]
 
 
-@pytest.mark.parametrize(("kind", "count", "status"), [
-    ("update", 1000, 400),  # 1,000 accepted for checking; the unknown ids then fail record by record
-    ("update", 1001, 400),
-    ("delete", 1000, 200),
-    ("delete", 1001, 400),
-])
+@pytest.mark.parametrize(
+    ("kind", "count", "status"),
+    [
+        ("update", 1000, 400),  # 1,000 accepted for checking; the unknown ids then fail record by record
+        ("update", 1001, 400),
+        ("delete", 1000, 200),
+        ("delete", 1001, 400),
+    ],
+)
 def test_limits(client, auth, ids, kind, count, status):
     before = _all(client, auth)
     keys = [ids[0], *_many(count - 1)]
-    action = ({"type": "update", "records": {k: {"Notes__c": "n"} for k in keys}} if kind == "update"
-              else {"type": "delete", "ids": keys})
+    action = (
+        {"type": "update", "records": {k: {"Notes__c": "n"} for k in keys}}
+        if kind == "update"
+        else {"type": "delete", "ids": keys}
+    )
     response = client.post(BATCH, json={"action": action}, headers=auth)
     assert response.status_code == status
     body = response.get_json()
@@ -139,13 +177,16 @@ def test_limits(client, auth, ids, kind, count, status):
         assert body == {} and len(_all(client, auth)) == len(before) - 1
 
 
-@pytest.mark.parametrize(("body", "code", "message"), [
-    ({}, m.CODE_MISSING, m.MSG_ACTION_REQUIRED),
-    ({"action": {"type": "upsert"}}, m.CODE_INVALID, m.MSG_ACTION_TYPE_INVALID.format(value="upsert")),
-    ({"action": {"records": {}}}, m.CODE_MISSING, m.MSG_ACTION_TYPE_REQUIRED),
-    ({"action": {"type": "update", "ids": []}}, m.CODE_INVALID, m.MSG_UPDATE_WITH_IDS),
-    ({"action": {"type": "delete", "records": {}}}, m.CODE_INVALID, m.MSG_DELETE_WITH_RECORDS),
-])
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({}, m.CODE_MISSING, m.MSG_ACTION_REQUIRED),
+        ({"action": {"type": "upsert"}}, m.CODE_INVALID, m.MSG_ACTION_TYPE_INVALID.format(value="upsert")),
+        ({"action": {"records": {}}}, m.CODE_MISSING, m.MSG_ACTION_TYPE_REQUIRED),
+        ({"action": {"type": "update", "ids": []}}, m.CODE_INVALID, m.MSG_UPDATE_WITH_IDS),
+        ({"action": {"type": "delete", "records": {}}}, m.CODE_INVALID, m.MSG_DELETE_WITH_RECORDS),
+    ],
+)
 def test_bad_envelopes(client, auth, body, code, message):
     response = client.post(BATCH, json=body, headers=auth)
     assert response.status_code == 400
@@ -153,11 +194,14 @@ def test_bad_envelopes(client, auth, body, code, message):
 
 
 def test_unknown_object_is_404(client, auth):
-    response = client.post("/objects/batch/default/NoSuchObject", json={"action": {"type": "delete", "ids": []}},
-                           headers=auth)
+    response = client.post(
+        "/objects/batch/default/NoSuchObject", json={"action": {"type": "delete", "ids": []}}, headers=auth
+    )
     assert response.status_code == 404
-    assert response.get_json() == {"code": m.CODE_NOT_FOUND, "message": m.MSG_OBJECT_NOT_FOUND.format(
-        object="NoSuchObject")}
+    assert response.get_json() == {
+        "code": m.CODE_NOT_FOUND,
+        "message": m.MSG_OBJECT_NOT_FOUND.format(object="NoSuchObject"),
+    }
 
 
 def test_without_authorization_is_401(client):
@@ -190,8 +234,11 @@ def test_concurrent_http_readers_never_see_half_a_batch(app, auth, ids):
                 torn.append(marks)
 
     thread = threading.Thread(target=read)
-    writer.post(BATCH, json={"action": {"type": "update", "records": {i: {"Notes__c": "r0"} for i in ids}}},
-                headers=auth)
+    writer.post(
+        BATCH,
+        json={"action": {"type": "update", "records": {i: {"Notes__c": "r0"} for i in ids}}},
+        headers=auth,
+    )
     thread.start()
     try:
         for n in range(1, 30):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
-from zuora_mock.customobjects import messages as m
-from zuora_mock.customobjects.definitions import MSG_DEF_EXISTS, SYSTEM_FIELDS
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.definitions import MSG_DEF_EXISTS, SYSTEM_FIELDS
 
 BASE = "/objects/definitions/default"
-VEHICLE = {"object": "Vehicle2", "label": "Vehicle",
-           "properties": {"DeviceId__c": {"type": "string", "label": "Device ID", "maxLength": 20}}}
+VEHICLE = {
+    "object": "Vehicle2",
+    "label": "Vehicle",
+    "properties": {"DeviceId__c": {"type": "string", "label": "Device ID", "maxLength": 20}},
+}
 
 
 def _create(client, auth, *definitions):
@@ -31,11 +34,14 @@ def test_create_answers_the_definitions_and_their_count(client, auth):
     assert client.get(f"{BASE}/Vehicle2", headers=auth).get_json() == created
 
 
-@pytest.mark.parametrize(("prop", "status", "code"), [
-    ({"type": "string"}, 400, m.CODE_MISSING),
-    ({"label": "L"}, 400, m.CODE_MISSING),
-    ({"type": "string", "label": "L", "maxLength": "20"}, 400, m.CODE_INVALID),
-])
+@pytest.mark.parametrize(
+    ("prop", "status", "code"),
+    [
+        ({"type": "string"}, 400, m.CODE_MISSING),
+        ({"label": "L"}, 400, m.CODE_MISSING),
+        ({"type": "string", "label": "L", "maxLength": "20"}, 400, m.CODE_INVALID),
+    ],
+)
 def test_bad_property_is_refused(client, auth, prop, status, code):
     response = _create(client, auth, {**VEHICLE, "properties": {"A__c": prop}})
     assert response.status_code == status
@@ -78,7 +84,9 @@ def test_empty_tenant_lists_nothing(client, auth):
     for name in ("Vehicle", "Fleet"):
         listed = client.get(f"/objects/records/default/{name}?pageSize=1000", headers=auth).get_json()
         ids = [r["Id"] for r in listed["records"]]
-        client.post(f"/objects/batch/default/{name}", json={"action": {"type": "delete", "ids": ids}}, headers=auth)
+        client.post(
+            f"/objects/batch/default/{name}", json={"action": {"type": "delete", "ids": ids}}, headers=auth
+        )
         assert client.delete(f"{BASE}/{name}", headers=auth).status_code == 200
     response = client.get(BASE, headers=auth)
     assert response.data == b'{"definitions":{},"count":0}'

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from zuora_mock.customobjects import messages as m
+from zuora_mock.backend.customobjects import messages as m
 
 BASE = "/objects/records/default/Vehicle"
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -26,13 +26,24 @@ def seeded(client, auth):
 
 
 def test_create_answers_the_stored_records(client, auth):
-    response = client.post(BASE, json={"records": [vehicle("1HGCM82633A004352", ModelYear__c=2024)]}, headers=auth)
+    response = client.post(
+        BASE, json={"records": [vehicle("1HGCM82633A004352", ModelYear__c=2024)]}, headers=auth
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert list(body) == ["records"]
     (record,) = body["records"]
-    assert list(record) == ["Id", "type", "CreatedById", "UpdatedById", "CreatedDate", "UpdatedDate", "VIN__c",
-                            "Status__c", "ModelYear__c"]
+    assert list(record) == [
+        "Id",
+        "type",
+        "CreatedById",
+        "UpdatedById",
+        "CreatedDate",
+        "UpdatedDate",
+        "VIN__c",
+        "Status__c",
+        "ModelYear__c",
+    ]
     assert len(record["Id"]) == 36 and record["type"] == "Vehicle"
     assert HEX32.match(record["CreatedById"]) and ISO.match(record["CreatedDate"])
     assert client.get(f"{BASE}/{record['Id']}", headers=auth).get_json() == record
@@ -44,9 +55,15 @@ def test_empty_string_refuses_the_whole_create(client, auth):
     response = client.post(BASE, json={"records": records}, headers=auth)
     assert response.status_code == 400
     assert response.get_json() == {
-        "code": m.CODE_INVALID, "message": m.MSG_CREATE_INVALID,
-        "details": [{"code": m.CODE_INVALID, "message": "Field [Notes__c] cannot accept empty string.",
-                     "record": records[1]}],
+        "code": m.CODE_INVALID,
+        "message": m.MSG_CREATE_INVALID,
+        "details": [
+            {
+                "code": m.CODE_INVALID,
+                "message": "Field [Notes__c] cannot accept empty string.",
+                "record": records[1],
+            }
+        ],
     }
     assert client.get(BASE, headers=auth).get_json()["count"] == before
 
@@ -75,8 +92,11 @@ def test_create_limit(client, auth, count, status):
     response = client.post(BASE, json={"records": records}, headers=auth)
     assert response.status_code == status
     if status == 400:
-        assert response.get_json() == {"code": m.CODE_LIMIT, "message": m.MSG_TOO_MANY_RECORDS.format(count=1001),
-                                       "details": []}
+        assert response.get_json() == {
+            "code": m.CODE_LIMIT,
+            "message": m.MSG_TOO_MANY_RECORDS.format(count=1001),
+            "details": [],
+        }
 
 
 def test_pages_follow_the_cursor(client, auth, seeded):
@@ -108,34 +128,52 @@ def test_q_filter(client, auth):
     assert all(r["Status__c"] == "Retired" for r in body["records"])
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("pageSize=0", m.MSG_PAGE_SIZE.format(value="0")),
-    ("pageSize=1001", m.MSG_PAGE_SIZE.format(value="1001")),
-    ("pageSize=ten", m.MSG_PAGE_SIZE.format(value="ten")),
-    ("pageSize=1_0", m.MSG_PAGE_SIZE.format(value="1_0")),
-    ("pageSize=--5", m.MSG_PAGE_SIZE.format(value="--5")),
-    ("page=" + "9" * 5000, m.MSG_PAGE.format(value="9" * 50)),
-    ("pageSize=%205", m.MSG_PAGE_SIZE.format(value=" 5")),
-    ("page=%D9%A2", m.MSG_PAGE.format(value="٢")),
-    ("page=0", m.MSG_PAGE.format(value="0")),
-    (f"cursor={UNKNOWN}", m.MSG_CURSOR.format(value=UNKNOWN)),
-    ("ids=short", m.MSG_PATH_ID.format(id="short")),
-    ("q=Make__c:Ford", "Field [Make__c] is not filterable; only filterable fields can be used in 'q'."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("pageSize=0", m.MSG_PAGE_SIZE.format(value="0")),
+        ("pageSize=1001", m.MSG_PAGE_SIZE.format(value="1001")),
+        ("pageSize=ten", m.MSG_PAGE_SIZE.format(value="ten")),
+        ("pageSize=1_0", m.MSG_PAGE_SIZE.format(value="1_0")),
+        ("pageSize=--5", m.MSG_PAGE_SIZE.format(value="--5")),
+        ("page=" + "9" * 5000, m.MSG_PAGE.format(value="9" * 50)),
+        ("pageSize=%205", m.MSG_PAGE_SIZE.format(value=" 5")),
+        ("page=%D9%A2", m.MSG_PAGE.format(value="٢")),
+        ("page=0", m.MSG_PAGE.format(value="0")),
+        (f"cursor={UNKNOWN}", m.MSG_CURSOR.format(value=UNKNOWN)),
+        ("ids=short", m.MSG_PATH_ID.format(id="short")),
+        ("q=Make__c:Ford", "Field [Make__c] is not filterable; only filterable fields can be used in 'q'."),
+    ],
+)
 def test_bad_list_parameters(client, auth, query, message):
     response = client.get(f"{BASE}?{query}", headers=auth)
     assert response.status_code == 400
     assert response.get_json() == {"code": m.CODE_INVALID, "message": message}
 
 
-@pytest.mark.parametrize(("method", "path", "status", "code", "message"), [
-    ("get", f"{BASE}/{UNKNOWN}", 404, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
-    ("put", f"{BASE}/{UNKNOWN}", 404, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
-    ("patch", f"{BASE}/{UNKNOWN}", 404, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
-    ("get", f"{BASE}/short", 400, m.CODE_INVALID, m.MSG_PATH_ID.format(id="short")),
-    ("get", "/objects/records/default/Boat", 404, m.CODE_NOT_FOUND, m.MSG_OBJECT_NOT_FOUND.format(object="Boat")),
-    ("post", "/objects/records/default/Boat", 404, m.CODE_NOT_FOUND, m.MSG_OBJECT_NOT_FOUND.format(object="Boat")),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code", "message"),
+    [
+        ("get", f"{BASE}/{UNKNOWN}", 404, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
+        ("put", f"{BASE}/{UNKNOWN}", 404, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
+        ("patch", f"{BASE}/{UNKNOWN}", 404, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
+        ("get", f"{BASE}/short", 400, m.CODE_INVALID, m.MSG_PATH_ID.format(id="short")),
+        (
+            "get",
+            "/objects/records/default/Boat",
+            404,
+            m.CODE_NOT_FOUND,
+            m.MSG_OBJECT_NOT_FOUND.format(object="Boat"),
+        ),
+        (
+            "post",
+            "/objects/records/default/Boat",
+            404,
+            m.CODE_NOT_FOUND,
+            m.MSG_OBJECT_NOT_FOUND.format(object="Boat"),
+        ),
+    ],
+)
 def test_not_found_and_bad_ids(client, auth, method, path, status, code, message):
     kwargs = {"json": {"records": []}} if method == "post" else {}
     if method in ("put", "patch"):
@@ -148,7 +186,9 @@ def test_not_found_and_bad_ids(client, auth, method, path, status, code, message
 def test_patch_merges_and_null_clears(client, auth, seeded):
     record_id = seeded[0]
     before = client.get(f"{BASE}/{record_id}", headers=auth).get_json()
-    response = client.patch(f"{BASE}/{record_id}", json={"Notes__c": None, "ModelYear__c": 2025}, headers=auth)
+    response = client.patch(
+        f"{BASE}/{record_id}", json={"Notes__c": None, "ModelYear__c": 2025}, headers=auth
+    )
     assert response.status_code == 200
     after = response.get_json()
     assert "Notes__c" not in after and after["ModelYear__c"] == 2025 and after["VIN__c"] == before["VIN__c"]
@@ -174,10 +214,16 @@ def test_put_replaces_custom_fields_and_honours_if_match(client, auth, seeded):
 def test_write_is_validated(client, auth, seeded):
     response = client.patch(f"{BASE}/{seeded[0]}", json={"Status__c": "Lost"}, headers=auth)
     assert response.status_code == 400
-    assert response.get_json()["message"].startswith('Json input does not match schema. Error(s): instance value ("Lost")')
+    assert response.get_json()["message"].startswith(
+        'Json input does not match schema. Error(s): instance value ("Lost")'
+    )
     broken = client.patch(f"{BASE}/{seeded[0]}", json={"FleetId__c": UNKNOWN}, headers=auth)
-    assert broken.get_json() == {"code": m.CODE_INVALID, "message": m.MSG_BROKEN_RELATIONSHIP.format(
-        field="FleetId__c", namespace="default", object="Fleet", value=UNKNOWN)}
+    assert broken.get_json() == {
+        "code": m.CODE_INVALID,
+        "message": m.MSG_BROKEN_RELATIONSHIP.format(
+            field="FleetId__c", namespace="default", object="Fleet", value=UNKNOWN
+        ),
+    }
 
 
 @pytest.mark.parametrize("record_id", ["known", UNKNOWN])

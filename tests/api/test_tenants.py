@@ -17,7 +17,7 @@ from tests.conftest import (
     MULTI_ENTITIES,
     fetch_token,
 )
-from zuora_mock.domain.tenants import MSG_OAUTH_CLIENT
+from zuora_mock.backend.tenants import MSG_OAUTH_CLIENT
 
 
 def _setup(make_app, **settings):

@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
+from zuora_mock.app import emulator_of
 from zuora_mock.client import INPROCESS_BASE_URL, ZuoraAPIError, ZuoraClient
 
 TARGETS = ("inprocess", "server", "tenant")
@@ -146,7 +147,7 @@ def _inprocess() -> Target:
         client_id,
         secret,
         httpx.WSGITransport(app=app),
-        stop=app.extensions["zuora_mock"].close,
+        stop=emulator_of(app).close,
     )
 
 

@@ -8,9 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.contract.conftest import VEHICLE_PROPERTIES, purge_definition, unique_name
 from zuora_mock.client import ZuoraAPIError, ZuoraClient
-
-from .conftest import VEHICLE_PROPERTIES, purge_definition, unique_name
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO_MS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES
+from tests.contract.conftest import VEHICLE_PROPERTIES, Target, purge_definition, unique_name
 from zuora_mock.client import ZuoraAPIError, ZuoraClient
-
-from .conftest import VEHICLE_PROPERTIES, Target, purge_definition, unique_name
 
 
 def entity_client(target: Target, entity_id: str | None) -> ZuoraClient:

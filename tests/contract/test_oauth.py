@@ -7,9 +7,8 @@ import re
 import httpx
 import pytest
 
+from tests.contract.conftest import Target
 from zuora_mock.client import ZuoraAPIError, ZuoraClient
-
-from .conftest import Target
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 WWW_AUTHENTICATE = "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"

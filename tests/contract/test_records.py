@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.contract.conftest import Target
 from zuora_mock.client import ZuoraAPIError, ZuoraClient
-
-from .conftest import Target
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO_MS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")

@@ -36,8 +36,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def call(url: str, method: str = "GET", body: bytes | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+def call(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], Any]:
     """One request over a socket; returns status, headers and the parsed JSON body."""
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
@@ -49,10 +50,12 @@ def call(url: str, method: str = "GET", body: bytes | None = None,
 
 
 def token(url: str) -> str:
-    form = urllib.parse.urlencode({"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET,
-                                   "grant_type": "client_credentials"}).encode()
-    status, _, body = call(url + "/oauth/token", "POST", form,
-                           {"Content-Type": "application/x-www-form-urlencoded"})
+    form = urllib.parse.urlencode(
+        {"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET, "grant_type": "client_credentials"}
+    ).encode()
+    status, _, body = call(
+        url + "/oauth/token", "POST", form, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert status == 200, body
     return body["access_token"]
 
@@ -75,14 +78,39 @@ def test_serves_the_demo_tenant_over_a_socket() -> None:
         assert server.stop() == 0
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("/v1/no-such-resource", {"success": False, "reasons": [
-        {"code": 50000040, "message": "The requested resource was not found: /v1/no-such-resource"}]}),
-    ("/objects/no-such-resource", {
-        "code": 71012540, "message": "The requested resource was not found: /objects/no-such-resource"}),
-    ("/_mock/no-such-resource", {"success": False, "reasons": [
-        {"code": 50000040, "message": "The requested resource was not found: /_mock/no-such-resource"}]}),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/v1/no-such-resource",
+            {
+                "success": False,
+                "reasons": [
+                    {
+                        "code": 50000040,
+                        "message": "The requested resource was not found: /v1/no-such-resource",
+                    }
+                ],
+            },
+        ),
+        (
+            "/objects/no-such-resource",
+            {"code": 71012540, "message": "The requested resource was not found: /objects/no-such-resource"},
+        ),
+        (
+            "/_mock/no-such-resource",
+            {
+                "success": False,
+                "reasons": [
+                    {
+                        "code": 50000040,
+                        "message": "The requested resource was not found: /_mock/no-such-resource",
+                    }
+                ],
+            },
+        ),
+    ],
+)
 def test_unknown_paths_answer_in_zuora_envelopes_not_html(path: str, expected: dict[str, Any]) -> None:
     with CliServer() as server:
         auth = {"Authorization": f"Bearer {token(server.url)}"}
@@ -131,8 +159,14 @@ def test_port_0_prints_one_ready_line_with_the_real_port(launcher: str) -> None:
         command = [str(console_script())]
     if not Path(command[0]).exists():
         pytest.skip("the zuora-mock console script is not installed next to this interpreter")
-    proc = subprocess.Popen([*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, env=clean_env())
+    proc = subprocess.Popen(
+        [*command, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=clean_env(),
+    )
     try:
         line = proc.stdout.readline()
         match = READY_LINE.match(line)
@@ -148,17 +182,28 @@ def test_port_0_prints_one_ready_line_with_the_real_port(launcher: str) -> None:
 
 
 def test_version() -> None:
-    result = subprocess.run([sys.executable, "-m", "zuora_mock", "--version"], capture_output=True, text=True,
-                            timeout=RUN_TIMEOUT, env=clean_env())
+    result = subprocess.run(
+        [sys.executable, "-m", "zuora_mock", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        env=clean_env(),
+    )
     assert (result.returncode, result.stdout, result.stderr) == (0, f"zuora-mock {__version__}\n", "")
 
 
 def test_settings_from_flags_and_environment_reach_the_server() -> None:
     with CliServer("--set", "token_ttl=77", env={"ZUORA_MOCK_V1_ERROR_STATUS": "4xx"}) as server:
-        form = urllib.parse.urlencode({"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET,
-                                       "grant_type": "client_credentials"}).encode()
-        _, _, body = call(server.url + "/oauth/token", "POST", form,
-                          {"Content-Type": "application/x-www-form-urlencoded"})
+        form = urllib.parse.urlencode(
+            {
+                "client_id": DEMO_CLIENT_ID,
+                "client_secret": DEMO_CLIENT_SECRET,
+                "grant_type": "client_credentials",
+            }
+        ).encode()
+        _, _, body = call(
+            server.url + "/oauth/token", "POST", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert body["expires_in"] == 77
 
 
@@ -177,68 +222,192 @@ def write_fixtures(root: Path, tenants: str | None = None, files: dict[str, str]
     return root
 
 
-ONE_TENANT = json.dumps({"tenants": [{
-    "name": "t", "tenantId": "1", "user": {"id": "0" * 32, "email": "a@b.example"},
-    "entities": [{"id": "00000000-0000-4000-8000-000000000000", "name": "E"}],
-    "clients": [{"clientId": "00000000-0000-4000-8000-000000000001", "clientSecret": "s"}],
-}]})
+ONE_TENANT = json.dumps(
+    {
+        "tenants": [
+            {
+                "name": "t",
+                "tenantId": "1",
+                "user": {"id": "0" * 32, "email": "a@b.example"},
+                "entities": [{"id": "00000000-0000-4000-8000-000000000000", "name": "E"}],
+                "clients": [{"clientId": "00000000-0000-4000-8000-000000000001", "clientSecret": "s"}],
+            }
+        ]
+    }
+)
 
 # (case, argv with {dir} for the fixtures dir, tenants.json text or None for the demo one, extra files, env,
 #  expected exit code, expected stderr with {dir})
 ERROR_CASES = [
-    ("unknown flag", ["--colour"], None, {}, {}, 2,
-     "zuora-mock: error: unrecognized arguments: --colour (see zuora-mock --help)"),
-    ("port not a number", ["--port", "http"], None, {}, {}, 2,
-     "zuora-mock: error: argument --port: invalid port 'http': expected a number from 0 to 65535 "
-     "(see zuora-mock --help)"),
-    ("port out of range", ["--port", "70000"], None, {}, {}, 2,
-     "zuora-mock: error: argument --port: invalid port '70000': expected a number from 0 to 65535 "
-     "(see zuora-mock --help)"),
-    ("bad choice", ["--bulk-progression", "fast"], None, {}, {}, 2,
-     "zuora-mock: error: argument --bulk-progression: invalid choice: 'fast' "
-     "(choose from 'immediate', 'time', 'manual') (see zuora-mock --help)"),
-    ("--set without =", ["--set", "token_ttl"], None, {}, {}, 2,
-     "zuora-mock: error: argument --set: invalid setting 'token_ttl': expected NAME=VALUE "
-     "(see zuora-mock --help)"),
-    ("--set unknown setting", ["--set", "colour=red"], None, {}, {}, 1,
-     "zuora-mock: error: unknown setting 'colour'"),
-    ("--set bad value", ["--set", "token_ttl=0"], None, {}, {}, 1,
-     "zuora-mock: error: token_ttl: expected a positive integer, got '0'"),
-    ("bad environment variable", [], None, {}, {"ZUORA_MOCK_STRICT_CLIENTS": "maybe"}, 1,
-     "zuora-mock: error: ZUORA_MOCK_STRICT_CLIENTS: expected true or false, got 'maybe'"),
-    ("fixtures dir missing", ["--fixtures", "{dir}/absent"], None, {}, {}, 1,
-     "zuora-mock: error: {dir}/absent: fixtures directory not found"),
-    ("no tenants.json", ["--fixtures", "{dir}/empty"], None, {"empty/README": "x"}, {}, 1,
-     "zuora-mock: error: {dir}/empty/tenants.json: file not found "
-     "(every fixtures directory needs tenants.json)"),
-    ("tenants.json syntax error", ["--fixtures", "{dir}"], '{"tenants": [}', {}, {}, 1,
-     "zuora-mock: error: {dir}/tenants.json: invalid JSON at line 1 column 14: Expecting value"),
-    ("tenants.json missing key", ["--fixtures", "{dir}"], ONE_TENANT.replace('"name": "t", ', ""), {}, {}, 1,
-     "zuora-mock: error: {dir}/tenants.json: tenants[0]: missing 'name'"),
-    ("tenants.json bad entity id", ["--fixtures", "{dir}"],
-     ONE_TENANT.replace("00000000-0000-4000-8000-000000000000", "E1"), {}, {}, 1,
-     "zuora-mock: error: {dir}/tenants.json: tenants[0].entities[0].id must be a lowercase UUID, got 'E1'"),
-    ("seed file syntax error", ["--fixtures", "{dir}"], ONE_TENANT,
-     {"seed/custom_objects/definitions.json": '{"definitions": {\n  "A": ,\n}}'}, {}, 1,
-     "zuora-mock: error: {dir}/seed/custom_objects/definitions.json: invalid JSON at line 2 column 8: "
-     "Expecting value"),
-    ("seed dir named but missing", ["--fixtures", "{dir}"],
-     ONE_TENANT.replace('{"tenants"', '{"seed": "data", "tenants"'), {}, {}, 1,
-     "zuora-mock: error: {dir}/data: seed directory not found (named by 'seed' in tenants.json)"),
+    (
+        "unknown flag",
+        ["--colour"],
+        None,
+        {},
+        {},
+        2,
+        "zuora-mock: error: unrecognized arguments: --colour (see zuora-mock --help)",
+    ),
+    (
+        "port not a number",
+        ["--port", "http"],
+        None,
+        {},
+        {},
+        2,
+        "zuora-mock: error: argument --port: invalid port 'http': expected a number from 0 to 65535 "
+        "(see zuora-mock --help)",
+    ),
+    (
+        "port out of range",
+        ["--port", "70000"],
+        None,
+        {},
+        {},
+        2,
+        "zuora-mock: error: argument --port: invalid port '70000': expected a number from 0 to 65535 "
+        "(see zuora-mock --help)",
+    ),
+    (
+        "bad choice",
+        ["--bulk-progression", "fast"],
+        None,
+        {},
+        {},
+        2,
+        "zuora-mock: error: argument --bulk-progression: invalid choice: 'fast' "
+        "(choose from 'immediate', 'time', 'manual') (see zuora-mock --help)",
+    ),
+    (
+        "--set without =",
+        ["--set", "token_ttl"],
+        None,
+        {},
+        {},
+        2,
+        "zuora-mock: error: argument --set: invalid setting 'token_ttl': expected NAME=VALUE "
+        "(see zuora-mock --help)",
+    ),
+    (
+        "--set unknown setting",
+        ["--set", "colour=red"],
+        None,
+        {},
+        {},
+        1,
+        "zuora-mock: error: unknown setting 'colour'",
+    ),
+    (
+        "--set bad value",
+        ["--set", "token_ttl=0"],
+        None,
+        {},
+        {},
+        1,
+        "zuora-mock: error: token_ttl: expected a positive integer, got '0'",
+    ),
+    (
+        "bad environment variable",
+        [],
+        None,
+        {},
+        {"ZUORA_MOCK_STRICT_CLIENTS": "maybe"},
+        1,
+        "zuora-mock: error: ZUORA_MOCK_STRICT_CLIENTS: expected true or false, got 'maybe'",
+    ),
+    (
+        "fixtures dir missing",
+        ["--fixtures", "{dir}/absent"],
+        None,
+        {},
+        {},
+        1,
+        "zuora-mock: error: {dir}/absent: fixtures directory not found",
+    ),
+    (
+        "no tenants.json",
+        ["--fixtures", "{dir}/empty"],
+        None,
+        {"empty/README": "x"},
+        {},
+        1,
+        "zuora-mock: error: {dir}/empty/tenants.json: file not found "
+        "(every fixtures directory needs tenants.json)",
+    ),
+    (
+        "tenants.json syntax error",
+        ["--fixtures", "{dir}"],
+        '{"tenants": [}',
+        {},
+        {},
+        1,
+        "zuora-mock: error: {dir}/tenants.json: invalid JSON at line 1 column 14: Expecting value",
+    ),
+    (
+        "tenants.json missing key",
+        ["--fixtures", "{dir}"],
+        ONE_TENANT.replace('"name": "t", ', ""),
+        {},
+        {},
+        1,
+        "zuora-mock: error: {dir}/tenants.json: tenants[0]: missing 'name'",
+    ),
+    (
+        "tenants.json bad entity id",
+        ["--fixtures", "{dir}"],
+        ONE_TENANT.replace("00000000-0000-4000-8000-000000000000", "E1"),
+        {},
+        {},
+        1,
+        "zuora-mock: error: {dir}/tenants.json: tenants[0].entities[0].id must be a lowercase UUID, got 'E1'",
+    ),
+    (
+        "seed file syntax error",
+        ["--fixtures", "{dir}"],
+        ONE_TENANT,
+        {"seed/custom_objects/definitions.json": '{"definitions": {\n  "A": ,\n}}'},
+        {},
+        1,
+        "zuora-mock: error: {dir}/seed/custom_objects/definitions.json: invalid JSON at line 2 column 8: "
+        "Expecting value",
+    ),
+    (
+        "seed dir named but missing",
+        ["--fixtures", "{dir}"],
+        ONE_TENANT.replace('{"tenants"', '{"seed": "data", "tenants"'),
+        {},
+        {},
+        1,
+        "zuora-mock: error: {dir}/data: seed directory not found (named by 'seed' in tenants.json)",
+    ),
     ("bad host", ["--host", "no-such-host.invalid"], None, {}, {}, 1, None),
 ]
 
 
-@pytest.mark.parametrize(("argv", "tenants", "files", "env", "code", "expected"),
-                         [case[1:] for case in ERROR_CASES], ids=[case[0] for case in ERROR_CASES])
+@pytest.mark.parametrize(
+    ("argv", "tenants", "files", "env", "code", "expected"),
+    [case[1:] for case in ERROR_CASES],
+    ids=[case[0] for case in ERROR_CASES],
+)
 def test_start_up_errors_are_one_line_and_exit_non_zero(
-    tmp_path: Path, argv: list[str], tenants: str | None, files: dict[str, str], env: dict[str, str],
-    code: int, expected: str | None,
+    tmp_path: Path,
+    argv: list[str],
+    tenants: str | None,
+    files: dict[str, str],
+    env: dict[str, str],
+    code: int,
+    expected: str | None,
 ) -> None:
     write_fixtures(tmp_path, tenants, files)
     args = [arg.format(dir=tmp_path) for arg in argv]
-    result = subprocess.run([sys.executable, "-m", "zuora_mock", "--port", "0", *args], capture_output=True,
-                            text=True, timeout=RUN_TIMEOUT, env=clean_env(**env), stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "zuora_mock", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        env=clean_env(**env),
+        stdin=subprocess.DEVNULL,
+    )
     assert (result.returncode, result.stdout) == (code, "")
     assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
     if expected is None:
@@ -252,9 +421,14 @@ def test_port_in_use_is_one_line_and_exit_1() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "zuora_mock", "--port", str(port)],
-                                capture_output=True, text=True, timeout=RUN_TIMEOUT, env=clean_env(),
-                                stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [sys.executable, "-m", "zuora_mock", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+        )
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"zuora-mock: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
@@ -278,11 +452,16 @@ def test_readme_run_command_installs_and_starts_the_cli() -> None:
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     command = readme_command("Test")
-    assert command == ("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' "
-                       "&& .venv/bin/python -m pytest")
+    assert command == (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    )
     ci = (FIXTURES.parent / ".ci" / "run").read_text()
-    expected = (command.replace("python3 -m venv", '"$PYTHON" -m venv').replace(".venv/bin/", '"$VENV/bin/')
-                .replace("/pip ", '/pip" ').replace("/python -m", '/python" -m')
-                .replace("venv .venv", 'venv "$VENV"'))
+    expected = (
+        command.replace("python3 -m venv", '"$PYTHON" -m venv')
+        .replace(".venv/bin/", '"$VENV/bin/')
+        .replace("/pip ", '/pip" ')
+        .replace("/python -m", '/python" -m')
+        .replace("venv .venv", 'venv "$VENV"')
+    )
     assert expected + ' "$@" </dev/null' in ci
     assert ci.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in ci and '"$status" -eq 5' in ci

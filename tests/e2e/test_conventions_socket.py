@@ -18,7 +18,7 @@ import pytest
 from tests.api.probe import gzip_bomb
 from tests.conftest import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from tests.e2e.cli_server import CliServer
-from zuora_mock.errors import (
+from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
     MSG_BODY_TOO_LARGE,
     MSG_CONCURRENCY_LIMIT,

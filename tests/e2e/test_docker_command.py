@@ -108,15 +108,23 @@ def test_the_image_command_serves_and_its_healthcheck_passes() -> None:
     port = free_port()
     env = container_env(port)
     command = exec_form(one("CMD"))
-    proc = subprocess.Popen([resolve(command[0]), *command[1:]], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd="/")
+    proc = subprocess.Popen(
+        [resolve(command[0]), *command[1:]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd="/",
+    )
     try:
         line = proc.stdout.readline()
         assert READY.search(line), line
         assert READY.search(line).group(1) == f"http://127.0.0.1:{port}"
         check = healthcheck_command()
-        healthy = subprocess.run([resolve(check[0]), *check[1:]], env=env, capture_output=True,
-                                 timeout=TIMEOUT)
+        healthy = subprocess.run(
+            [resolve(check[0]), *check[1:]], env=env, capture_output=True, timeout=TIMEOUT
+        )
         assert healthy.returncode == 0, healthy.stderr
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -134,14 +142,15 @@ def test_an_installed_layout_serves_the_bundled_fixtures(tmp_path: Path) -> None
     shutil.copytree(ROOT / "fixtures", site / "zuora_mock" / "fixtures")
     script = (
         "import json, zuora_mock\n"
-        "from zuora_mock.domain.fixtures import default_fixtures_dir, load_fixtures\n"
+        "from zuora_mock.core.fixtures import default_fixtures_dir, load_fixtures\n"
         "f = load_fixtures(); print(json.dumps([zuora_mock.__file__, str(default_fixtures_dir()), "
         "[t.name for t in f.tenants], f.seed.definitions is not None]))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZUORA_MOCK_")}
     env["PYTHONPATH"] = str(site)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT,
-                            env=env, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     module, fixtures_dir, tenants, has_definitions = json.loads(result.stdout)
     assert module == str(site / "zuora_mock" / "__init__.py")

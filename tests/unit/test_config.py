@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from zuora_mock.config import ENV_PREFIX, SETTINGS, ConfigError, load_config, settings_table
+from zuora_mock.core.settings import ENV_PREFIX, SETTINGS, ConfigError, load_settings, settings_table
 
 pytestmark = pytest.mark.emulator_only
 
@@ -16,53 +17,75 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_defaults_without_environment_or_overrides() -> None:
-    config = load_config({}, {})
-    assert config == {setting.name: setting.default for setting in SETTINGS}
-    assert (config["host"], config["port"], config["fixtures"]) == ("127.0.0.1", 8080, None)
+    config = load_settings({}, {})
+    assert dataclasses.asdict(config) == {setting.name: setting.default for setting in SETTINGS}
+    assert (config.host, config.port, config.fixtures) == ("127.0.0.1", 8080, None)
 
 
-@pytest.mark.parametrize(("env", "overrides", "name", "expected"), [
-    ({"ZUORA_MOCK_PORT": "9090"}, {}, "port", 9090),
-    ({"ZUORA_MOCK_PORT": "9090"}, {"port": 0}, "port", 0),
-    ({"ZUORA_MOCK_PORT": "9090"}, {"port": "7070"}, "port", 7070),
-    ({"ZUORA_MOCK_HOST": "0.0.0.0"}, {}, "host", "0.0.0.0"),
-    ({"ZUORA_MOCK_STRICT_CLIENTS": "yes"}, {}, "strict_clients", True),
-    ({"ZUORA_MOCK_STRICT_CLIENTS": "Off"}, {}, "strict_clients", False),
-    ({"ZUORA_MOCK_STRICT_CLIENTS": "1"}, {"strict_clients": False}, "strict_clients", False),
-    ({"ZUORA_MOCK_V1_ERROR_STATUS": "4xx"}, {}, "v1_error_status", "4xx"),
-    ({"ZUORA_MOCK_BULK_START_DELAY": "0"}, {}, "bulk_start_delay", 0.0),
-    ({"ZUORA_MOCK_BULK_ROWS_PER_SECOND": "2.5"}, {}, "bulk_rows_per_second", 2.5),
-    ({"ZUORA_MOCK_FIXTURES": "/data/fixtures"}, {}, "fixtures", "/data/fixtures"),
-    ({"ZUORA_MOCK_FIXTURES": ""}, {}, "fixtures", None),
-    ({"ZUORA_MOCK_TOKEN_TTL": "60"}, {"token_ttl": "120"}, "token_ttl", 120),
-    ({"OTHER_PORT": "1"}, {}, "port", 8080),
-])
+@pytest.mark.parametrize(
+    ("env", "overrides", "name", "expected"),
+    [
+        ({"ZUORA_MOCK_PORT": "9090"}, {}, "port", 9090),
+        ({"ZUORA_MOCK_PORT": "9090"}, {"port": 0}, "port", 0),
+        ({"ZUORA_MOCK_PORT": "9090"}, {"port": "7070"}, "port", 7070),
+        ({"ZUORA_MOCK_HOST": "0.0.0.0"}, {}, "host", "0.0.0.0"),
+        ({"ZUORA_MOCK_STRICT_CLIENTS": "yes"}, {}, "strict_clients", True),
+        ({"ZUORA_MOCK_STRICT_CLIENTS": "Off"}, {}, "strict_clients", False),
+        ({"ZUORA_MOCK_STRICT_CLIENTS": "1"}, {"strict_clients": False}, "strict_clients", False),
+        ({"ZUORA_MOCK_V1_ERROR_STATUS": "4xx"}, {}, "v1_error_status", "4xx"),
+        ({"ZUORA_MOCK_BULK_START_DELAY": "0"}, {}, "bulk_start_delay", 0.0),
+        ({"ZUORA_MOCK_BULK_ROWS_PER_SECOND": "2.5"}, {}, "bulk_rows_per_second", 2.5),
+        ({"ZUORA_MOCK_FIXTURES": "/data/fixtures"}, {}, "fixtures", "/data/fixtures"),
+        ({"ZUORA_MOCK_FIXTURES": ""}, {}, "fixtures", None),
+        ({"ZUORA_MOCK_TOKEN_TTL": "60"}, {"token_ttl": "120"}, "token_ttl", 120),
+        ({"OTHER_PORT": "1"}, {}, "port", 8080),
+    ],
+)
 def test_layering(env: dict[str, str], overrides: dict[str, Any], name: str, expected: Any) -> None:
-    assert load_config(overrides, env)[name] == expected
+    assert getattr(load_settings(overrides, env), name) == expected
 
 
-@pytest.mark.parametrize(("env", "overrides", "message"), [
-    ({"ZUORA_MOCK_PORT": "http"}, {}, "ZUORA_MOCK_PORT: expected a port from 0 to 65535, got 'http'"),
-    ({"ZUORA_MOCK_PORT": "65536"}, {}, "ZUORA_MOCK_PORT: expected a port from 0 to 65535, got '65536'"),
-    ({"ZUORA_MOCK_TOKEN_TTL": "0"}, {}, "ZUORA_MOCK_TOKEN_TTL: expected a positive integer, got '0'"),
-    ({"ZUORA_MOCK_TOKEN_TTL": "1h"}, {}, "ZUORA_MOCK_TOKEN_TTL: expected a positive integer, got '1h'"),
-    ({"ZUORA_MOCK_BULK_START_DELAY": "-1"}, {},
-     "ZUORA_MOCK_BULK_START_DELAY: expected a number >= 0, got '-1'"),
-    ({"ZUORA_MOCK_BULK_START_DELAY": "nan"}, {},
-     "ZUORA_MOCK_BULK_START_DELAY: expected a number >= 0, got 'nan'"),
-    ({"ZUORA_MOCK_BULK_START_DELAY": "inf"}, {},
-     "ZUORA_MOCK_BULK_START_DELAY: expected a number >= 0, got 'inf'"),
-    ({"ZUORA_MOCK_LOG_REQUESTS": "maybe"}, {},
-     "ZUORA_MOCK_LOG_REQUESTS: expected true or false, got 'maybe'"),
-    ({"ZUORA_MOCK_BULK_PROGRESSION": "fast"}, {},
-     "ZUORA_MOCK_BULK_PROGRESSION: expected one of immediate, time, manual, got 'fast'"),
-    ({}, {"colour": "red"}, "unknown setting 'colour'"),
-    ({}, {"v1_error_status": "500"}, "v1_error_status: expected one of 200, 4xx, got '500'"),
-])
-def test_bad_values_name_the_variable_or_setting(env: dict[str, str], overrides: dict[str, Any],
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("env", "overrides", "message"),
+    [
+        ({"ZUORA_MOCK_PORT": "http"}, {}, "ZUORA_MOCK_PORT: expected a port from 0 to 65535, got 'http'"),
+        ({"ZUORA_MOCK_PORT": "65536"}, {}, "ZUORA_MOCK_PORT: expected a port from 0 to 65535, got '65536'"),
+        ({"ZUORA_MOCK_TOKEN_TTL": "0"}, {}, "ZUORA_MOCK_TOKEN_TTL: expected a positive integer, got '0'"),
+        ({"ZUORA_MOCK_TOKEN_TTL": "1h"}, {}, "ZUORA_MOCK_TOKEN_TTL: expected a positive integer, got '1h'"),
+        (
+            {"ZUORA_MOCK_BULK_START_DELAY": "-1"},
+            {},
+            "ZUORA_MOCK_BULK_START_DELAY: expected a number >= 0, got '-1'",
+        ),
+        (
+            {"ZUORA_MOCK_BULK_START_DELAY": "nan"},
+            {},
+            "ZUORA_MOCK_BULK_START_DELAY: expected a number >= 0, got 'nan'",
+        ),
+        (
+            {"ZUORA_MOCK_BULK_START_DELAY": "inf"},
+            {},
+            "ZUORA_MOCK_BULK_START_DELAY: expected a number >= 0, got 'inf'",
+        ),
+        (
+            {"ZUORA_MOCK_LOG_REQUESTS": "maybe"},
+            {},
+            "ZUORA_MOCK_LOG_REQUESTS: expected true or false, got 'maybe'",
+        ),
+        (
+            {"ZUORA_MOCK_BULK_PROGRESSION": "fast"},
+            {},
+            "ZUORA_MOCK_BULK_PROGRESSION: expected one of immediate, time, manual, got 'fast'",
+        ),
+        ({}, {"colour": "red"}, "unknown setting 'colour'"),
+        ({}, {"v1_error_status": "500"}, "v1_error_status: expected one of 200, 4xx, got '500'"),
+    ],
+)
+def test_bad_values_name_the_variable_or_setting(
+    env: dict[str, str], overrides: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_config(overrides, env)
+        load_settings(overrides, env)
     assert str(caught.value) == message
 
 

@@ -9,10 +9,10 @@ import uuid
 import pytest
 
 from tests.unit.customobjects_support import ACCOUNT_ID, add_cars, car, make_store
-from zuora_mock.clock import Clock
-from zuora_mock.customobjects import messages as m
-from zuora_mock.customobjects.batch import BatchAction, parse_batch
-from zuora_mock.errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.batch import BatchAction, parse_batch
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -81,10 +81,13 @@ def test_partial_success_applies_the_valid_records(fields, code):
     assert "Seats__c" not in store.get_record("Car", a)
 
 
-@pytest.mark.parametrize(("record_id", "code", "message"), [
-    (UNKNOWN, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
-    ("short", m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id="short")),
-])
+@pytest.mark.parametrize(
+    ("record_id", "code", "message"),
+    [
+        (UNKNOWN, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
+        ("short", m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id="short")),
+    ],
+)
 def test_unknown_or_malformed_ids_fail_their_record(record_id, code, message):
     store = make_store()
     (a,) = add_cars(store, "A")
@@ -114,9 +117,13 @@ def test_relationships_are_checked_against_the_store():
     created, _ = store.create_records("Garage", [{"Name__c": "North", "AccountId__c": ACCOUNT_ID}], False)
     (a,) = add_cars(store, "A")
     assert store.batch("Car", update({a: {"GarageId__c": created[0]["Id"]}})) == []
-    failures = store.create_records("Garage", [{"Name__c": "South", "AccountId__c": "2c92c0f8" + "0" * 24}], True)[1]
-    assert failures[0]["message"] == ("Field [AccountId__c] refers to a com_zuora.Account record that does not "
-                                      "exist: 2c92c0f8000000000000000000000000")
+    failures = store.create_records(
+        "Garage", [{"Name__c": "South", "AccountId__c": "2c92c0f8" + "0" * 24}], True
+    )[1]
+    assert failures[0]["message"] == (
+        "Field [AccountId__c] refers to a com_zuora.Account record that does not "
+        "exist: 2c92c0f8000000000000000000000000"
+    )
 
 
 def test_delete_removes_known_ids_and_ignores_unknown_ones():
@@ -134,8 +141,9 @@ def test_delete_with_a_malformed_id_deletes_nothing():
     with pytest.raises(InvalidValue) as caught:
         store.batch("Car", BatchAction("delete", False, ids=[a, "x"]))
     assert caught.value.message == m.MSG_DELETE_INVALID
-    assert caught.value.details == [{"code": m.CODE_INVALID, "message": m.MSG_BAD_RECORD_ID.format(id="x"),
-                                     "record": {"Id": "x"}}]
+    assert caught.value.details == [
+        {"code": m.CODE_INVALID, "message": m.MSG_BAD_RECORD_ID.format(id="x"), "record": {"Id": "x"}}
+    ]
     assert list(store.objects["Car"].records) == [a]
 
 
@@ -143,27 +151,50 @@ def _ids(n):
     return [str(uuid.UUID(int=i)) for i in range(n)]
 
 
-@pytest.mark.parametrize(("body", "error", "message"), [
-    ({"action": {"type": "update", "records": dict.fromkeys(_ids(1000), {})}}, None, None),
-    ({"action": {"type": "update", "records": dict.fromkeys(_ids(1001), {})}}, RuleRestriction, m.MSG_TOO_MANY_RECORDS.format(count=1001)),
-    ({"action": {"type": "delete", "ids": _ids(1000)}}, None, None),
-    ({"action": {"type": "delete", "ids": _ids(1001)}}, RuleRestriction, m.MSG_TOO_MANY_IDS.format(count=1001)),
-    ({}, MissingField, m.MSG_ACTION_REQUIRED),
-    ({"action": None}, MissingField, m.MSG_ACTION_REQUIRED),
-    ({"action": []}, InvalidValue, m.MSG_ACTION_NOT_OBJECT),
-    ({"action": {}}, MissingField, m.MSG_ACTION_TYPE_REQUIRED),
-    ({"action": {"type": "upsert"}}, InvalidValue, m.MSG_ACTION_TYPE_INVALID.format(value="upsert")),
-    ({"action": {"type": 1}}, InvalidValue, m.MSG_ACTION_TYPE_INVALID.format(value="1")),
-    ({"action": {"type": "update", "records": {}, "extra": 1}}, UnknownField, m.MSG_ACTION_UNKNOWN.format(field="extra")),
-    ({"action": {"type": "update", "records": {}}, "other": 1}, UnknownField, m.MSG_BODY_UNKNOWN.format(field="other")),
-    ({"action": {"type": "update"}}, MissingField, m.MSG_UPDATE_NEEDS_RECORDS),
-    ({"action": {"type": "update", "records": []}}, InvalidValue, m.MSG_RECORDS_MAP),
-    ({"action": {"type": "update", "records": {}, "ids": []}}, InvalidValue, m.MSG_UPDATE_WITH_IDS),
-    ({"action": {"type": "update", "records": {}, "allowPartialSuccess": "yes"}}, InvalidValue, m.MSG_PARTIAL_BOOL.format(field="action.allowPartialSuccess")),
-    ({"action": {"type": "delete"}}, MissingField, m.MSG_DELETE_NEEDS_IDS),
-    ({"action": {"type": "delete", "ids": "a"}}, InvalidValue, m.MSG_IDS_LIST),
-    ({"action": {"type": "delete", "ids": [], "records": {}}}, InvalidValue, m.MSG_DELETE_WITH_RECORDS),
-])
+@pytest.mark.parametrize(
+    ("body", "error", "message"),
+    [
+        ({"action": {"type": "update", "records": dict.fromkeys(_ids(1000), {})}}, None, None),
+        (
+            {"action": {"type": "update", "records": dict.fromkeys(_ids(1001), {})}},
+            RuleRestriction,
+            m.MSG_TOO_MANY_RECORDS.format(count=1001),
+        ),
+        ({"action": {"type": "delete", "ids": _ids(1000)}}, None, None),
+        (
+            {"action": {"type": "delete", "ids": _ids(1001)}},
+            RuleRestriction,
+            m.MSG_TOO_MANY_IDS.format(count=1001),
+        ),
+        ({}, MissingField, m.MSG_ACTION_REQUIRED),
+        ({"action": None}, MissingField, m.MSG_ACTION_REQUIRED),
+        ({"action": []}, InvalidValue, m.MSG_ACTION_NOT_OBJECT),
+        ({"action": {}}, MissingField, m.MSG_ACTION_TYPE_REQUIRED),
+        ({"action": {"type": "upsert"}}, InvalidValue, m.MSG_ACTION_TYPE_INVALID.format(value="upsert")),
+        ({"action": {"type": 1}}, InvalidValue, m.MSG_ACTION_TYPE_INVALID.format(value="1")),
+        (
+            {"action": {"type": "update", "records": {}, "extra": 1}},
+            UnknownField,
+            m.MSG_ACTION_UNKNOWN.format(field="extra"),
+        ),
+        (
+            {"action": {"type": "update", "records": {}}, "other": 1},
+            UnknownField,
+            m.MSG_BODY_UNKNOWN.format(field="other"),
+        ),
+        ({"action": {"type": "update"}}, MissingField, m.MSG_UPDATE_NEEDS_RECORDS),
+        ({"action": {"type": "update", "records": []}}, InvalidValue, m.MSG_RECORDS_MAP),
+        ({"action": {"type": "update", "records": {}, "ids": []}}, InvalidValue, m.MSG_UPDATE_WITH_IDS),
+        (
+            {"action": {"type": "update", "records": {}, "allowPartialSuccess": "yes"}},
+            InvalidValue,
+            m.MSG_PARTIAL_BOOL.format(field="action.allowPartialSuccess"),
+        ),
+        ({"action": {"type": "delete"}}, MissingField, m.MSG_DELETE_NEEDS_IDS),
+        ({"action": {"type": "delete", "ids": "a"}}, InvalidValue, m.MSG_IDS_LIST),
+        ({"action": {"type": "delete", "ids": [], "records": {}}}, InvalidValue, m.MSG_DELETE_WITH_RECORDS),
+    ],
+)
 def test_envelope(body, error, message):
     if error is None:
         assert parse_batch(body).type == body["action"]["type"]

@@ -6,28 +6,51 @@ import random
 
 import pytest
 
-from zuora_mock.customobjects.columns import all_plain_and_valid
-
-from .customobjects_support import make_store
+from tests.unit.customobjects_support import make_store
+from zuora_mock.backend.customobjects.columns import all_plain_and_valid
 
 # Values that probe each field kind's edges: types, lengths, bounds, enum members, calendar, NaN and infinity.
 CANDIDATES = {
     "Plate__c": ["AB-1", "", "X" * 10, "X" * 11, 7, None, ["A"], True],
     "Seats__c": [0, 5, -3, 10**13 - 1, 10**13, 5.0, "5", True, None],
-    "Price__c": [7, 19999.99, 0.123456789, 0.1234567891, 1e13, -1e13 + 1, float("nan"), float("inf"), "1", False],
+    "Price__c": [
+        7,
+        19999.99,
+        0.123456789,
+        0.1234567891,
+        1e13,
+        -1e13 + 1,
+        float("nan"),
+        float("inf"),
+        "1",
+        False,
+    ],
     "Electric__c": [True, False, 0, 1, "true", None],
     "Color__c": ["Red", "Blue", "red", "", "Purple", 3, None],
-    "SeenAt__c": ["2024-07-09T06:41:17.377Z", "2024-02-30T06:41:17.377Z", "2024-07-09T06:41:17Z",
-                  "2024-07-09T06:41:17.377+02:00", "2024-07-09T06:41:17.", "２024-07-09T06:41:17.377Z",
-                  "2024-07-09T25:41:17.377Z", "", 1, None],
+    "SeenAt__c": [
+        "2024-07-09T06:41:17.377Z",
+        "2024-02-30T06:41:17.377Z",
+        "2024-07-09T06:41:17Z",
+        "2024-07-09T06:41:17.377+02:00",
+        "2024-07-09T06:41:17.",
+        "２024-07-09T06:41:17.377Z",
+        "2024-07-09T25:41:17.377Z",
+        "",
+        1,
+        None,
+    ],
     "Notes__c": ["note", "n" * 512, "n" * 513, "", None],
     "Built__c": ["2024-02-29", "2024-02-30"],
     "Nope__c": ["x"],
     "Id": ["ignored"],
 }
 VALID_PLAIN = {
-    "Plate__c": ["AB-1", "X" * 10], "Seats__c": [0, 5, -3], "Price__c": [7, 19999.99, 0.123456789],
-    "Electric__c": [True, False], "Color__c": ["Red", "Blue"], "SeenAt__c": ["2024-07-09T06:41:17.377Z"],
+    "Plate__c": ["AB-1", "X" * 10],
+    "Seats__c": [0, 5, -3],
+    "Price__c": [7, 19999.99, 0.123456789],
+    "Electric__c": [True, False],
+    "Color__c": ["Red", "Blue"],
+    "SeenAt__c": ["2024-07-09T06:41:17.377Z"],
     "Notes__c": ["note", "n" * 512],
 }
 
@@ -60,13 +83,16 @@ def test_plain_valid_batches_take_the_fast_path(definition, seed):
     assert all_plain_and_valid(definition.fast, records)
 
 
-@pytest.mark.parametrize("values", [
-    {"Plate__c": None},
-    {"Id": "x"},
-    {"Nope__c": "x"},
-    {"Built__c": "2024-02-29"},
-    {"Price__c": float("nan")},
-    {"SeenAt__c": "2024-02-30T06:41:17.377Z"},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"Plate__c": None},
+        {"Id": "x"},
+        {"Nope__c": "x"},
+        {"Built__c": "2024-02-29"},
+        {"Price__c": float("nan")},
+        {"SeenAt__c": "2024-02-30T06:41:17.377Z"},
+    ],
+)
 def test_anything_unusual_falls_back_to_per_record_checks(definition, values):
     assert not all_plain_and_valid(definition.fast, {"0" * 36: values})

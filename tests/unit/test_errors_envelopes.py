@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from zuora_mock import envelopes
-from zuora_mock.errors import (
+from zuora_mock.api import envelopes
+from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
     MSG_INTERNAL,
     AuthenticationFailed,

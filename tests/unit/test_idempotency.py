@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from zuora_mock.domain.idempotency import IdempotencyCache, StoredResponse
-from zuora_mock.errors import (
+from zuora_mock.backend.idempotency import IdempotencyCache, StoredResponse
+from zuora_mock.core.errors import (
     MSG_IDEMPOTENCY_IN_PROGRESS,
     MSG_IDEMPOTENCY_MISMATCH,
     IdempotencyInProgress,

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from zuora_mock.domain.limits import ConcurrencyGauge, RateLimiter
+from zuora_mock.backend.limits import ConcurrencyGauge, RateLimiter
 
 T0 = 1_800_000_000.0  # a multiple of 86400: every window starts here
 

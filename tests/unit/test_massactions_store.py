@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
-from zuora_mock.clock import Clock
-from zuora_mock.domain.fixtures import FixtureError, Seed, SeedFile, load_fixtures
-from zuora_mock.errors import InvalidValue, MissingField, NotFound, RuleRestriction
-from zuora_mock.massactions import messages as m
-from zuora_mock.massactions.finance import Ledger
-from zuora_mock.massactions.store import MassActionStore
-from zuora_mock.massactions.upload import iter_lines, validate_upload
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.finance import Ledger
+from zuora_mock.backend.massactions.store import MassActionStore
+from zuora_mock.backend.massactions.upload import iter_lines, validate_upload
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.errors import InvalidValue, MissingField, NotFound, RuleRestriction
+from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile, load_fixtures
+from zuora_mock.core.settings import load_settings
 
 LIMIT = 4 * 1024 * 1024
 DELETE = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\nRS-00000005\n"
@@ -41,8 +42,14 @@ ZIP_BAD_OFFSET = ZIP[:-6] + (0x7FFFFFFF).to_bytes(4, "little") + ZIP[-2:]
 
 def make_store(mode: str, **settings: Any) -> MassActionStore:
     config = {"bulk_progression": mode, "bulk_start_delay": 0.0, "bulk_rows_per_second": 0.0, **settings}
-    return MassActionStore.from_seed(load_fixtures().seed, clock=Clock(), user_id="u" * 32, user_email="a@b.example",
-                                     lock=threading.RLock(), settings=config)
+    return MassActionStore.from_seed(
+        load_fixtures().seed,
+        clock=Clock(),
+        user_id="u" * 32,
+        user_email="a@b.example",
+        lock=threading.RLock(),
+        settings=load_settings(config, {}),
+    )
 
 
 def submit(store: MassActionStore, data: bytes = DELETE, action: str = "DeleteRevenueSchedule") -> str:
@@ -51,11 +58,17 @@ def submit(store: MassActionStore, data: bytes = DELETE, action: str = "DeleteRe
 
 # ---- upload ------------------------------------------------------------------------------------------------
 
+
 def test_upload_facts() -> None:
     data = b"\xef\xbb\xbf Revenue Schedule Number ,#n\r\nRS-1,a\r\n"
     upload = validate_upload("dir/x.csv", data, "DeleteRevenueSchedule", None, LIMIT)
     assert (upload.csv_name, upload.header, upload.newline, upload.bom, upload.input_size) == (
-        "x.csv", ["Revenue Schedule Number", "#n"], "\r\n", True, len(data))
+        "x.csv",
+        ["Revenue Schedule Number", "#n"],
+        "\r\n",
+        True,
+        len(data),
+    )
 
 
 def test_zip_inflating_past_the_guard_is_refused() -> None:
@@ -68,28 +81,40 @@ def test_zip_inflating_past_the_guard_is_refused() -> None:
     assert caught.value.message == m.MSG_ZIP_TOO_LARGE.format(limit=limit * 4)
 
 
-@pytest.mark.parametrize(("data", "name", "error", "message"), [
-    (b"Group ID\nx\n", "a.csv", MissingField,
-     m.MSG_CSV_MISSING_COLUMNS.format(action="DeleteRevenueSchedule", columns="Revenue Schedule Number")),
-    (b"\x00", "a.csv", InvalidValue, m.MSG_CSV_CONTENT),
-    (DELETE, "a.xlsx", InvalidValue, m.MSG_FILE_TYPE.format(name="a.xlsx")),
-    (ZIP_BAD_DEFLATE, "a.zip", InvalidValue, m.MSG_ZIP_INVALID),
-    (ZIP_BAD_OFFSET, "a.zip", InvalidValue, m.MSG_ZIP_INVALID),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "error", "message"),
+    [
+        (
+            b"Group ID\nx\n",
+            "a.csv",
+            MissingField,
+            m.MSG_CSV_MISSING_COLUMNS.format(
+                action="DeleteRevenueSchedule", columns="Revenue Schedule Number"
+            ),
+        ),
+        (b"\x00", "a.csv", InvalidValue, m.MSG_CSV_CONTENT),
+        (DELETE, "a.xlsx", InvalidValue, m.MSG_FILE_TYPE.format(name="a.xlsx")),
+        (ZIP_BAD_DEFLATE, "a.zip", InvalidValue, m.MSG_ZIP_INVALID),
+        (ZIP_BAD_OFFSET, "a.zip", InvalidValue, m.MSG_ZIP_INVALID),
+    ],
+)
 def test_upload_errors(data: bytes, name: str, error: type, message: str) -> None:
     with pytest.raises(error) as caught:
         validate_upload(name, data, "DeleteRevenueSchedule", None, LIMIT)
     assert caught.value.message == message
 
 
-@pytest.mark.parametrize("text", [
-    "a\nb\nc\n",
-    "a\r\nb\r\nc",
-    "",
-    "\n\n\nx",
-    "one line without end",
-    "\u00e9t\u00e9,\"x\ny\"\n" * 50,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\nb\nc\n",
+        "a\r\nb\r\nc",
+        "",
+        "\n\n\nx",
+        "one line without end",
+        '\u00e9t\u00e9,"x\ny"\n' * 50,
+    ],
+)
 @pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 16])
 def test_iter_lines_splits_at_newlines_only(text: str, chunk: int) -> None:
     lines = list(iter_lines(text, chunk))
@@ -106,13 +131,17 @@ def test_blank_rows_are_skipped_and_not_counted() -> None:
 
 # ---- state machine and progression ---------------------------------------------------------------------------
 
+
 def test_manual_progression_step_by_step() -> None:
     store = make_store("manual")
     key = submit(store)
     assert store.status(key, URL)["status"] == "Pending"
     steps = [store.advance(key, 0, URL), store.advance(key, 2, URL), store.advance(key, 5, URL)]
-    assert [(s["status"], s["processedCount"]) for s in steps] == [("Processing", 0), ("Processing", 2),
-                                                                  ("Completed", 3)]
+    assert [(s["status"], s["processedCount"]) for s in steps] == [
+        ("Processing", 0),
+        ("Processing", 2),
+        ("Completed", 3),
+    ]
     assert steps[-1]["outputURL"].startswith("http://h/v1/files/")
     file_id = steps[-1]["outputURL"].rsplit("/", 1)[1]
     name, archive = store.file(file_id)
@@ -197,8 +226,11 @@ def test_close_while_the_tenant_lock_is_held_does_not_hang() -> None:
 
 def test_exists_covers_accounts_and_numbered_objects() -> None:
     store = make_store("manual")
-    for account in ("2c92c0f86a8dd422016a9e7a70116b0d", "2c92c0f86a8dd422016a9e7a70116b0e",
-                    "2c92c0f86a8dd422016a9e7a70116b0f"):
+    for account in (
+        "2c92c0f86a8dd422016a9e7a70116b0d",
+        "2c92c0f86a8dd422016a9e7a70116b0e",
+        "2c92c0f86a8dd422016a9e7a70116b0f",
+    ):
         assert store.exists("Account", account)
     assert store.exists("account", "A00000002")
     assert store.exists("Invoice", "INV-00000001")
@@ -209,20 +241,46 @@ def test_exists_covers_accounts_and_numbered_objects() -> None:
 
 # ---- seed data ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("stem", "data", "problem"), [
-    ("accounts", {"id": "x"}, "accounts must be a JSON array of objects"),
-    ("accounts", [{"id": "x"}], "accounts[0]: missing 'accountNumber'"),
-    ("accounts", [{"id": "x", "accountNumber": "A", "name": "n", "currency": "USD", "balance": "ten"}],
-     "accounts[0].balance must be a number, got 'ten'"),
-    ("fx_rates", [{"date": "2025-13-01", "from": "EUR", "to": "USD", "rate": 1}],
-     "fx_rates[0].date must be a YYYY-MM-DD date, got '2025-13-01'"),
-    ("currencies", [{"code": "USD", "active": "yes"}], "currencies[0].active has the wrong type (str)"),
-    ("accounting_codes", [{"name": "A", "type": "t", "status": "Active"}, {"name": "A", "type": "t", "status": "x"}],
-     "accounting_codes: duplicate name 'A'"),
-    ("invoices", [{"id": "i", "invoiceNumber": "INV-1", "accountId": "nobody", "invoiceDate": "2025-01-01",
-                   "amount": 1, "balance": 1, "items": []}], "invoice INV-1 names unknown account 'nobody'"),
-    ("spaceships", [], "unknown finance seed file 'spaceships.json'"),
-])
+
+@pytest.mark.parametrize(
+    ("stem", "data", "problem"),
+    [
+        ("accounts", {"id": "x"}, "accounts must be a JSON array of objects"),
+        ("accounts", [{"id": "x"}], "accounts[0]: missing 'accountNumber'"),
+        (
+            "accounts",
+            [{"id": "x", "accountNumber": "A", "name": "n", "currency": "USD", "balance": "ten"}],
+            "accounts[0].balance must be a number, got 'ten'",
+        ),
+        (
+            "fx_rates",
+            [{"date": "2025-13-01", "from": "EUR", "to": "USD", "rate": 1}],
+            "fx_rates[0].date must be a YYYY-MM-DD date, got '2025-13-01'",
+        ),
+        ("currencies", [{"code": "USD", "active": "yes"}], "currencies[0].active has the wrong type (str)"),
+        (
+            "accounting_codes",
+            [{"name": "A", "type": "t", "status": "Active"}, {"name": "A", "type": "t", "status": "x"}],
+            "accounting_codes: duplicate name 'A'",
+        ),
+        (
+            "invoices",
+            [
+                {
+                    "id": "i",
+                    "invoiceNumber": "INV-1",
+                    "accountId": "nobody",
+                    "invoiceDate": "2025-01-01",
+                    "amount": 1,
+                    "balance": 1,
+                    "items": [],
+                }
+            ],
+            "invoice INV-1 names unknown account 'nobody'",
+        ),
+        ("spaceships", [], "unknown finance seed file 'spaceships.json'"),
+    ],
+)
 def test_bad_seed_data_names_the_file(stem: str, data: Any, problem: str) -> None:
     path = f"/seed/finance/{stem}.json"
     with pytest.raises(FixtureError) as caught:

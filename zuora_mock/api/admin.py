@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from .. import __version__
-from ..errors import InvalidValue, NotFound
-from .pipeline import emulator
-from .responses import json_response, read_json
+from zuora_mock import __version__
+from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.responses import json_response, read_json
+from zuora_mock.core.errors import InvalidValue, NotFound
 
 bp = Blueprint("admin", __name__, url_prefix="/_mock")
 

@@ -6,12 +6,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, g, request
 
-from ..errors import InvalidValue, MissingField
-from ..massactions import messages as m
-from ..massactions.results import CONTENT_TYPE
-from ..massactions.upload import validate_upload
-from .pipeline import emulator
-from .responses import json_response
+from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.responses import json_response
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.results import CONTENT_TYPE
+from zuora_mock.backend.massactions.upload import validate_upload
+from zuora_mock.core.errors import InvalidValue, MissingField
 
 bp = Blueprint("bulk", __name__, url_prefix="/v1")
 
@@ -26,7 +26,7 @@ def content_disposition(name: str) -> str:
 
 def public_base_url() -> str:
     """Where generated links point: the base_url setting, else the URL this request came in on."""
-    return emulator().settings["base_url"] or request.host_url
+    return emulator().settings.base_url or request.host_url
 
 
 @bp.post("/bulk")
@@ -46,11 +46,12 @@ def create_mass_action() -> Response:
     if raw_params is None:
         raise MissingField(m.MSG_PARAMS_REQUIRED)
     # marshmallow is imported on the first upload, not at start-up (about a quarter of the start-up time).
-    from .bulk_schemas import parse_params
+    from zuora_mock.api.bulk_schemas import parse_params
 
     params = parse_params(raw_params)
-    upload = validate_upload(filename, data, params["actionType"], params.get("checksum"),
-                             emulator().settings["bulk_max_file_bytes"])
+    upload = validate_upload(
+        filename, data, params["actionType"], params.get("checksum"), emulator().settings.bulk_max_file_bytes
+    )
     del data
     bulk_key = g.data.bulk.submit(upload)
     return json_response({"success": True, "bulkKey": bulk_key})
@@ -71,6 +72,11 @@ def stop_mass_action(bulk_key: str) -> Response:
 def get_file(file_id: str) -> Response:
     name, archive = g.data.bulk.file(file_id)
     zip_name = name.rsplit(".", 1)[0] + ".zip"
-    return Response(archive, status=200, headers={
-        "Content-Type": CONTENT_TYPE, "Content-Disposition": content_disposition(zip_name),
-    })
+    return Response(
+        archive,
+        status=200,
+        headers={
+            "Content-Type": CONTENT_TYPE,
+            "Content-Disposition": content_disposition(zip_name),
+        },
+    )

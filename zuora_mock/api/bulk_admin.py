@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..errors import InvalidValue, NotFound
-from ..massactions import messages as m
-from ..massactions.store import MassActionStore
-from .pipeline import emulator
-from .responses import json_response, read_json
+from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.responses import json_response, read_json
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.store import MassActionStore
+from zuora_mock.core.errors import InvalidValue, NotFound
 
 bp = Blueprint("bulk_admin", __name__, url_prefix="/_mock/bulk")
 
@@ -30,5 +30,5 @@ def advance(bulk_key: str) -> Response:
     rows = body.get("rows")
     if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
         raise InvalidValue(m.MSG_ADMIN_ROWS)
-    base_url = emulator().settings["base_url"] or request.host_url
+    base_url = emulator().settings.base_url or request.host_url
     return json_response(_store_of(bulk_key).advance(bulk_key, rows, base_url))

@@ -7,17 +7,18 @@ from typing import Any
 import orjson
 from marshmallow import fields, validate
 
-from ..errors import MalformedRequest
-from ..massactions import messages as m
-from ..massactions.actions import ACTION_TYPES
-from .schemas import ZuoraSchema
+from zuora_mock.api.schemas import ZuoraSchema
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.actions import ACTION_TYPES
+from zuora_mock.core.errors import MalformedRequest
 
 
 class BulkParamsSchema(ZuoraSchema):
     """actionType (exact spelling) and an optional 32-hex MD5 checksum; nothing else is documented."""
 
-    actionType = fields.String(required=True,
-                               validate=validate.OneOf(ACTION_TYPES, error=m.MSG_ACTION_TYPE_INVALID))
+    actionType = fields.String(
+        required=True, validate=validate.OneOf(ACTION_TYPES, error=m.MSG_ACTION_TYPE_INVALID)
+    )
     checksum = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{32}$", error=m.MSG_CHECKSUM_FORMAT))
 
 

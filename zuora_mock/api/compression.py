@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import (
+from zuora_mock.core.errors import (
     MSG_BODY_TOO_LARGE,
     MSG_GZIP_INVALID,
     MSG_GZIP_TOO_LARGE,
@@ -18,6 +18,7 @@ from ..errors import (
     PayloadTooLarge,
     ZuoraError,
 )
+from zuora_mock.core.settings import Settings
 
 BODY_ERROR_KEY = "zuora_mock.body_error"
 # Set when the middleware read the whole request body from the client (the connection can be reused).
@@ -56,7 +57,7 @@ def inflate(stream: Any, compressed_limit: int, inflated_limit: int) -> bytes:
 class GzipRequestMiddleware:
     """WSGI middleware: a body sent with Content-Encoding: gzip reaches the app inflated, or as an error."""
 
-    def __init__(self, app: Callable, settings: dict[str, Any]) -> None:
+    def __init__(self, app: Callable, settings: Settings) -> None:
         self.app = app
         self.settings = settings
 
@@ -70,7 +71,7 @@ class GzipRequestMiddleware:
         """Replace wsgi.input with the inflated body; return the error to raise instead, if any."""
         if encoding not in ("gzip", "x-gzip"):
             return InvalidValue(MSG_UNSUPPORTED_ENCODING.format(encoding=encoding[:40]), status=415)
-        limit = self.settings["max_body_bytes"]
+        limit = self.settings.max_body_bytes
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -81,7 +82,7 @@ class GzipRequestMiddleware:
         bounded = _Bounded(stream, length) if length else None
         try:
             if bounded is not None or environ.get("wsgi.input_terminated"):
-                body = inflate(bounded or stream, limit, self.settings["max_decompressed_bytes"])
+                body = inflate(bounded or stream, limit, self.settings.max_decompressed_bytes)
             else:
                 body = b""
         except ZuoraError as err:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, request
 
-from ..errors import MSG_RATE_LIMIT, OAuthError, RateLimited
-from .pipeline import emulator
-from .responses import json_response
+from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.responses import json_response
+from zuora_mock.core.errors import MSG_RATE_LIMIT, OAuthError, RateLimited
 
 bp = Blueprint("oauth", __name__)
 
@@ -30,7 +30,7 @@ def create_token() -> Response:
     token = emu.registry.issue_token(request.form, request.headers.get("Zuora-Entity-Ids"))
     body = {
         "access_token": token.access_token,
-        "expires_in": emu.settings["token_ttl"],
+        "expires_in": emu.settings.token_ttl,
         "jti": token.jti,
         "scope": token.scope,
         "token_type": "bearer",

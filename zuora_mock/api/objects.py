@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, request
 
-from ..customobjects import messages as m
-from ..customobjects.batch import parse_batch
-from ..customobjects.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CustomObjectStore, etag
-from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField
-from .responses import json_response, read_json
+from zuora_mock.api.responses import json_response, read_json
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.batch import parse_batch
+from zuora_mock.backend.customobjects.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CustomObjectStore, etag
+from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 
 bp = Blueprint("objects", __name__, url_prefix="/objects")
 

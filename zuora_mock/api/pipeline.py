@@ -9,10 +9,13 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from .. import envelopes, ids
-from ..domain.idempotency import StoredResponse
-from ..domain.tenants import Registry, Tenant
-from ..errors import (
+from zuora_mock.api import envelopes
+from zuora_mock.api.compression import BODY_CONSUMED_KEY, BODY_ERROR_KEY, maybe_compress
+from zuora_mock.backend.emulator import Emulator
+from zuora_mock.backend.idempotency import StoredResponse
+from zuora_mock.backend.tenants import Registry, Tenant
+from zuora_mock.core import ids
+from zuora_mock.core.errors import (
     MSG_BODY_TOO_LARGE,
     MSG_CONCURRENCY_LIMIT,
     MSG_ENTITY_INVALID,
@@ -35,11 +38,12 @@ from ..errors import (
     UnsupportedRequest,
     ZuoraError,
 )
-from ..errors import (
+from zuora_mock.core.errors import (
     NotFound as ZuoraNotFound,
 )
-from .compression import BODY_CONSUMED_KEY, BODY_ERROR_KEY, maybe_compress
 
+# Where create_app keeps the Emulator of an app.
+EXTENSION_KEY = "zuora_mock"
 TRACK_ID_FORBIDDEN = set(":;\"'")
 CODE_ENTITY = 90000020
 CODE_ENTITY_MISSING = 90000022
@@ -51,9 +55,11 @@ IDEMPOTENT_METHODS = ("POST", "PATCH")
 _REPLAYED_HEADERS = ("Content-Type", "Zuora-Request-Id", "ETag", "Location")
 
 
-def emulator() -> Any:
+def emulator() -> Emulator:
     """The Emulator of the current app (registry, clock, settings)."""
-    return current_app.extensions["zuora_mock"]
+    found = current_app.extensions[EXTENSION_KEY]
+    assert isinstance(found, Emulator)
+    return found
 
 
 def valid_track_id(value: str) -> bool:
@@ -268,11 +274,11 @@ def http_to_zuora(exc: HTTPException) -> ZuoraError:
 
 def render(err: ZuoraError) -> Response:
     """The one place errors become responses, in the envelope of the family that handled the request."""
-    from .responses import json_response
+    from zuora_mock.api.responses import json_response
 
     emu = emulator()
     family = g.get("family") or envelopes.family_for_path(request.path)
-    business_status = 200 if emu.settings["v1_error_status"] == "200" else None
+    business_status = 200 if emu.settings.v1_error_status == "200" else None
     body, status, headers = envelopes.render_error(
         err,
         family,

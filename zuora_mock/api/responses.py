@@ -8,7 +8,7 @@ import orjson
 from flask import Response, request
 from flask.json.provider import JSONProvider
 
-from ..errors import MSG_CONTENT_TYPE_JSON, MSG_MALFORMED_JSON, InvalidValue, MalformedRequest
+from zuora_mock.core.errors import MSG_CONTENT_TYPE_JSON, MSG_MALFORMED_JSON, InvalidValue, MalformedRequest
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 # orjson reads up to 1024 levels but writes at most 254; error details echo request values a few levels
@@ -52,7 +52,9 @@ def read_json(require_object: bool = True) -> Any:
     if require_object and not isinstance(body, dict):
         raise MalformedRequest(MSG_MALFORMED_JSON.format(detail="the body must be a JSON object"))
     if _too_deep(data, body):
-        raise MalformedRequest(MSG_MALFORMED_JSON.format(detail=MSG_JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)))
+        raise MalformedRequest(
+            MSG_MALFORMED_JSON.format(detail=MSG_JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH))
+        )
     return body
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError
 
-from ..errors import InvalidValue, MissingField, UnknownField, ZuoraError
+from zuora_mock.core.errors import InvalidValue, MissingField, UnknownField, ZuoraError
 
 MSG_FIELD_REQUIRED = "'{field}' is required."
 MSG_FIELD_UNKNOWN = "Unknown field '{field}'."

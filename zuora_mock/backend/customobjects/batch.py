@@ -6,10 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
-from . import messages as m
-from .columns import all_plain_and_valid
-from .records import (
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.columns import all_plain_and_valid
+from zuora_mock.backend.customobjects.records import (
     ID_LENGTH,
     Claims,
     ObjectData,
@@ -18,6 +17,7 @@ from .records import (
     merged_record,
     valid_id,
 )
+from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
 
 UPDATE = "update"
 DELETE = "delete"

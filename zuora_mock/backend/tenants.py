@@ -6,16 +6,16 @@ import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from .. import ids
-from ..clock import Clock
-from ..customobjects.store import CustomObjectStore
-from ..errors import AuthenticationFailed, OAuthError
-from ..massactions.store import MassActionStore
-from .fixtures import ClientSpec, EntitySpec, Fixtures, Seed, TenantSpec
-from .idempotency import IdempotencyCache
-from .limits import ConcurrencyGauge, RateLimiter
+from zuora_mock.backend.customobjects.store import CustomObjectStore
+from zuora_mock.backend.idempotency import IdempotencyCache
+from zuora_mock.backend.limits import ConcurrencyGauge, RateLimiter
+from zuora_mock.backend.massactions.store import MassActionStore
+from zuora_mock.core import ids
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.errors import AuthenticationFailed, OAuthError
+from zuora_mock.core.fixtures import ClientSpec, EntitySpec, Fixtures, Seed, TenantSpec
+from zuora_mock.core.settings import Settings
 
 MSG_OAUTH_MISSING = "Missing required parameter: {name}"
 MSG_OAUTH_GRANT = "Unsupported grant type: {grant}"
@@ -28,7 +28,7 @@ MSG_OAUTH_ENTITY = "Invalid entity id: {entity}"
 class EntityData:
     """Everything one entity stores; the stores share the tenant's lock so a step across them is atomic."""
 
-    def __init__(self, seed: Seed, tenant: Tenant, clock: Clock, settings: Mapping[str, Any]) -> None:
+    def __init__(self, seed: Seed, tenant: Tenant, clock: Clock, settings: Settings) -> None:
         self.bulk = MassActionStore.from_seed(
             seed,
             clock=clock,
@@ -53,7 +53,7 @@ class EntityData:
 class Tenant:
     """One Zuora tenant: its entities' data, idempotency keys and limit counters."""
 
-    def __init__(self, spec: TenantSpec, seed: Seed, clock: Clock, settings: Mapping[str, Any]) -> None:
+    def __init__(self, spec: TenantSpec, seed: Seed, clock: Clock, settings: Settings) -> None:
         self.name = spec.name
         self.tenant_id = spec.tenant_id
         self.user_id = spec.user_id
@@ -75,7 +75,7 @@ class Tenant:
             self._data = {
                 e.id: EntityData(self._seed, self, self._clock, self._settings) for e in self.entities
             }
-            self.idempotency = IdempotencyCache(self._settings["idempotency_ttl"])
+            self.idempotency = IdempotencyCache(self._settings.idempotency_ttl)
             self.rate = RateLimiter(
                 {
                     60: self.limit("rate_limit_minute"),
@@ -92,7 +92,7 @@ class Tenant:
 
     def limit(self, name: str) -> int:
         """A limit of this tenant: its own from tenants.json, else the emulator-wide setting."""
-        return self.limits.get(name, self._settings[name])
+        return self.limits.get(name, self._settings.limit(name))
 
     def data(self, entity_id: str) -> EntityData:
         return self._data[entity_id]
@@ -123,7 +123,7 @@ class Token:
 class Registry:
     """All tenants of one emulator, their clients and the tokens issued to them."""
 
-    def __init__(self, fixtures: Fixtures, clock: Clock, settings: Mapping[str, Any]) -> None:
+    def __init__(self, fixtures: Fixtures, clock: Clock, settings: Settings) -> None:
         self.fixtures = fixtures
         self.clock = clock
         self.settings = settings
@@ -175,7 +175,7 @@ class Registry:
         with self._lock:
             found = self._clients.get(client_id)
             if found is None:
-                if self.settings["strict_clients"]:
+                if self.settings.strict_clients:
                     raise OAuthError(MSG_OAUTH_CLIENT)
                 found = self._fresh_tenant(client_id, secret)
             tenant, client = found
@@ -193,7 +193,7 @@ class Registry:
                 tenant=tenant,
                 client_id=client_id,
                 entity_ids=entity_ids,
-                expires_at=self.clock.now() + self.settings["token_ttl"],
+                expires_at=self.clock.now() + self.settings.token_ttl,
             )
             self._tokens[token.access_token] = token
             if len(self._tokens) % 1024 == 0:

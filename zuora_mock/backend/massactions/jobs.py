@@ -8,11 +8,11 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
-from . import messages as m
-from .actions import GROUP_ID, GROUP_ID_LIMIT, RowError
-from .finance import Ledger
-from .results import ERROR_MESSAGE, SUCCESS, ResultWriter, response_csv_name
-from .upload import Upload, iter_lines
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.actions import GROUP_ID, GROUP_ID_LIMIT, RowError
+from zuora_mock.backend.massactions.finance import Ledger
+from zuora_mock.backend.massactions.results import ERROR_MESSAGE, SUCCESS, ResultWriter, response_csv_name
+from zuora_mock.backend.massactions.upload import Upload, iter_lines
 
 PENDING = "Pending"
 PROCESSING = "Processing"
@@ -128,7 +128,7 @@ class Job:
                     failed_groups.add(group)
                 write([*values, "N", *blanks, str(exc)])
                 continue
-            except Exception as exc:  # noqa: BLE001 - one broken row must not stop the job
+            except Exception as exc:
                 traceback.print_exception(exc, file=sys.stderr)
                 self.errors += 1
                 if group:

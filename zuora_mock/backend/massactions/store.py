@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from typing import Any
 
-from .. import ids
-from ..clock import Clock
-from ..domain.fixtures import Seed
-from ..errors import NotFound, RuleRestriction
-from . import messages as m
-from .finance import Ledger
-from .jobs import COMPLETED, PENDING, PROCESSING, STOPPED, STOPPING, Job
-from .results import OUTPUT_TYPE
-from .upload import Upload
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.finance import Ledger
+from zuora_mock.backend.massactions.jobs import COMPLETED, PENDING, PROCESSING, STOPPED, STOPPING, Job
+from zuora_mock.backend.massactions.results import OUTPUT_TYPE
+from zuora_mock.backend.massactions.upload import Upload
+from zuora_mock.core import ids
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.errors import NotFound, RuleRestriction
+from zuora_mock.core.fixtures import Seed
+from zuora_mock.core.settings import Settings
 
 IMMEDIATE, TIME, MANUAL = "immediate", "time", "manual"
 CHUNK_ROWS = 500  # rows applied per hold of the tenant's lock
@@ -25,8 +25,16 @@ _LOCK_WAIT = 0.05
 class MassActionStore:
     """Jobs, result files and the billing objects mass actions touch, guarded by the tenant's lock."""
 
-    def __init__(self, *, clock: Clock, user_id: str, user_email: str, lock: threading.RLock,
-                 settings: Mapping[str, Any], ledger: Ledger | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        user_id: str,
+        user_email: str,
+        lock: threading.RLock,
+        settings: Settings,
+        ledger: Ledger | None = None,
+    ) -> None:
         self.clock = clock
         self.user_id = user_id
         self.user_email = user_email
@@ -57,7 +65,7 @@ class MassActionStore:
         job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now())
         with self.lock:
             self.jobs[job.key] = job
-        mode = self.settings["bulk_progression"]
+        mode = self.settings.bulk_progression
         if mode == IMMEDIATE:
             self._run_to_end(job)
         elif mode == TIME:
@@ -81,7 +89,7 @@ class MassActionStore:
                 raise RuleRestriction(m.MSG_STOP_ENDED.format(status=job.status))
             if job.status != STOPPING:
                 job.request_stop()
-        if self.settings["bulk_progression"] == TIME:
+        if self.settings.bulk_progression == TIME:
             with self._wake:
                 self._wake.notify()
 
@@ -198,8 +206,8 @@ class MassActionStore:
 
     def _tick(self) -> float:
         """Advance every active job to where the clock says it should be; returns seconds to the next step."""
-        delay = self.settings["bulk_start_delay"]
-        rate = self.settings["bulk_rows_per_second"]
+        delay = self.settings.bulk_start_delay
+        rate = self.settings.bulk_rows_per_second
         with self._wake:
             active = list(self._active)
         wait = _MAX_WAIT

@@ -9,9 +9,8 @@ from typing import Any
 
 import orjson
 
-from ..errors import InvalidValue, MissingField, RuleRestriction, UnknownField
-from . import messages as m
-from .fields import (
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.fields import (
     FAST_BOOLEAN,
     FAST_DATETIME,
     FAST_ENUM,
@@ -25,6 +24,7 @@ from .fields import (
     compile_check,
     fast_path,
 )
+from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 
 NAMESPACE = "default"
 ZUORA_NAMESPACE = "com_zuora"

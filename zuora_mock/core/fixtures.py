@@ -13,8 +13,13 @@ _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_SEED_DIR = "seed"
 TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients", "limits")
 # Settings a tenant may override for itself in tenants.json ("limits": {"rate_limit_minute": 100, ...}).
-TENANT_LIMIT_KEYS = ("rate_limit_minute", "rate_limit_hour", "rate_limit_day", "auth_rate_limit_minute",
-                     "concurrency_limit")
+TENANT_LIMIT_KEYS = (
+    "rate_limit_minute",
+    "rate_limit_hour",
+    "rate_limit_day",
+    "auth_rate_limit_minute",
+    "concurrency_limit",
+)
 
 
 class FixtureError(ValueError):
@@ -158,8 +163,9 @@ def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
     for key, value in limits.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise FixtureError(path, f"{where}.limits.{key} must be a positive integer, got {value!r}")
-    return TenantSpec(name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients),
-                      tuple(limits.items()))
+    return TenantSpec(
+        name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients), tuple(limits.items())
+    )
 
 
 def _load_seed(seed_dir: Path, declared: bool) -> Seed:

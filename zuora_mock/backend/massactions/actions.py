@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .. import ids
-from . import messages as m
-from .finance import CUSTOM_UNLIMITED, Ledger, parse_date, parse_decimal
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.finance import CUSTOM_UNLIMITED, Ledger, parse_date, parse_decimal
+from zuora_mock.core import ids
 
 GROUP_ID = "Group ID"
 GROUP_ID_LIMIT = 255
@@ -99,7 +99,9 @@ def _number(row: Fields, column: str, positive: bool = False) -> Decimal:
     if number is None:
         raise RowError(m.ROW_NUMBER.format(column=column, value=value[:40]))
     if number.adjusted() >= MAX_INTEGER_DIGITS:
-        raise RowError(m.ROW_NUMBER_TOO_LARGE.format(column=column, digits=MAX_INTEGER_DIGITS, value=value[:40]))
+        raise RowError(
+            m.ROW_NUMBER_TOO_LARGE.format(column=column, digits=MAX_INTEGER_DIGITS, value=value[:40])
+        )
     if positive and number <= 0:
         raise RowError(m.ROW_POSITIVE.format(column=column))
     return number
@@ -208,8 +210,11 @@ def create_revenue_schedule(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     linked_type = _text(row, "Linked Transaction Type", 100)
     reference = _text(row, "Revenue Schedule Reference ID", 60)
     notes = _text(row, "Revenue Schedule Notes", 2000)
-    schedule: dict[str, Any] = {"subscriptionChargeNumber": None, "linkedTransactionType": None,
-                                "linkedTransactionKey": None}
+    schedule: dict[str, Any] = {
+        "subscriptionChargeNumber": None,
+        "linkedTransactionType": None,
+        "linkedTransactionKey": None,
+    }
     if linked_key:
         if not linked_type:
             raise RowError(m.RS_TYPE_REQUIRED)
@@ -237,9 +242,17 @@ def create_revenue_schedule(row: Fields, ledger: Ledger) -> tuple[str, ...]:
         codes = {}
     _open_period(ledger, "Revenue Schedule Date", day)
     number = ledger.next_revenue_schedule_number()
-    schedule.update(number=number, id=ids.zuora_id(), revenueScheduleDate=day, amount=_money(amount),
-                    recognitionRule=CUSTOM_UNLIMITED, referenceId=reference or None, notes=notes or None,
-                    customFields=_custom_fields(row), **codes)
+    schedule.update(
+        number=number,
+        id=ids.zuora_id(),
+        revenueScheduleDate=day,
+        amount=_money(amount),
+        recognitionRule=CUSTOM_UNLIMITED,
+        referenceId=reference or None,
+        notes=notes or None,
+        customFields=_custom_fields(row),
+        **codes,
+    )
     ledger.revenue_schedules[number] = schedule
     return (number,)
 
@@ -269,8 +282,13 @@ def delete_revenue_schedule(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     if schedule["recognitionRule"] != CUSTOM_UNLIMITED:
         raise RowError(m.RS_NOT_CUSTOM.format(key=number))
     if schedule.get("linkedTransactionKey"):
-        raise RowError(m.RS_LINKED.format(key=number, type=schedule["linkedTransactionType"],
-                                          transaction=schedule["linkedTransactionKey"]))
+        raise RowError(
+            m.RS_LINKED.format(
+                key=number,
+                type=schedule["linkedTransactionType"],
+                transaction=schedule["linkedTransactionKey"],
+            )
+        )
     _open_period(ledger, f"Revenue schedule {number}", schedule["revenueScheduleDate"])
     del ledger.revenue_schedules[number]
     return ()
@@ -348,8 +366,11 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
         if method.get("accountId") not in (None, account["id"]):
             raise RowError(m.MPU_PM_OTHER_ACCOUNT.format(key=method_id, account=account["accountNumber"]))
         if currency != account["currency"]:
-            raise RowError(m.MPU_CURRENCY_MISMATCH.format(currency=currency, expected=account["currency"],
-                                                          account=account["accountNumber"]))
+            raise RowError(
+                m.MPU_CURRENCY_MISMATCH.format(
+                    currency=currency, expected=account["currency"], account=account["accountNumber"]
+                )
+            )
         if invoices:
             applied = _applications(invoices, ledger, account)
             total = sum((a for _, a in applied), Decimal(0))
@@ -367,10 +388,15 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
         paid = sum((a for _, a in applied), Decimal(0))
         account["balance"] = _money(parse_decimal(account["balance"]) - paid)
     payment = {
-        "id": ids.zuora_id(), "number": ledger.next_payment_number(),
+        "id": ids.zuora_id(),
+        "number": ledger.next_payment_number(),
         "accountId": account["id"] if account else None,
-        "amount": _money(amount), "currency": currency, "effectiveDate": day, "paymentMethodId": method_id,
-        "comment": comment or None, "status": "Processed",
+        "amount": _money(amount),
+        "currency": currency,
+        "effectiveDate": day,
+        "paymentMethodId": method_id,
+        "comment": comment or None,
+        "status": "Processed",
         "invoices": [{"invoiceNumber": inv["invoiceNumber"], "amount": _money(a)} for inv, a in applied],
     }
     ledger.payments[payment["id"]] = payment
@@ -381,22 +407,45 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
-        Action("UpdateAccountingCode", ("Object Key", "Object Type"), tuple(AC_COLUMNS),
-               update_accounting_code),
-        Action("CreateRevenueSchedule", (),
-               ("Linked Transaction Type", "Revenue Schedule Date", "Revenue Schedule Amount",
-                "Revenue Schedule Reference ID", "Revenue Schedule Notes"),
-               create_revenue_schedule, one_of=(("Subscription Charge Key", "Linked Transaction Key"),),
-               result_columns=("Revenue Schedule Number",), custom_fields=True),
-        Action("UpdateRevenueSchedule", ("Revenue Schedule Number",),
-               ("Revenue Schedule Reference ID", "Revenue Schedule Notes"), update_revenue_schedule,
-               custom_fields=True),
+        Action(
+            "UpdateAccountingCode", ("Object Key", "Object Type"), tuple(AC_COLUMNS), update_accounting_code
+        ),
+        Action(
+            "CreateRevenueSchedule",
+            (),
+            (
+                "Linked Transaction Type",
+                "Revenue Schedule Date",
+                "Revenue Schedule Amount",
+                "Revenue Schedule Reference ID",
+                "Revenue Schedule Notes",
+            ),
+            create_revenue_schedule,
+            one_of=(("Subscription Charge Key", "Linked Transaction Key"),),
+            result_columns=("Revenue Schedule Number",),
+            custom_fields=True,
+        ),
+        Action(
+            "UpdateRevenueSchedule",
+            ("Revenue Schedule Number",),
+            ("Revenue Schedule Reference ID", "Revenue Schedule Notes"),
+            update_revenue_schedule,
+            custom_fields=True,
+        ),
         Action("DeleteRevenueSchedule", ("Revenue Schedule Number",), (), delete_revenue_schedule),
-        Action("ImportFXRate",
-               ("Provider Exchange Rate Date", "Currency (From)", "Currency (To)", "Exchange Rate"),
-               ("Rate Set Name",), import_fx_rate, group_skip_is_error=True),
-        Action("MPU", ("Payment Amount", "Currency", "Payment Date", "Payment Method ID"),
-               ("Billing Account ID", "Payment Invoice", "Payment Comment"), mass_payment_upload),
+        Action(
+            "ImportFXRate",
+            ("Provider Exchange Rate Date", "Currency (From)", "Currency (To)", "Exchange Rate"),
+            ("Rate Set Name",),
+            import_fx_rate,
+            group_skip_is_error=True,
+        ),
+        Action(
+            "MPU",
+            ("Payment Amount", "Currency", "Payment Date", "Payment Method ID"),
+            ("Billing Account ID", "Payment Invoice", "Payment Comment"),
+            mass_payment_upload,
+        ),
     )
 }
 ACTION_TYPES = tuple(ACTIONS)

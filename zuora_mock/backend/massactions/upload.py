@@ -10,9 +10,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import InvalidValue, MissingField
-from . import messages as m
-from .actions import ACTIONS, Action
+from zuora_mock.backend.massactions import messages as m
+from zuora_mock.backend.massactions.actions import ACTIONS, Action
+from zuora_mock.core.errors import InvalidValue, MissingField
 
 ZIP_MAGIC = b"PK\x03\x04"
 # A zipped CSV may inflate to this many times the file size limit (zip-bomb guard).
@@ -40,7 +40,7 @@ def iter_lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:
         end = text.find("\n", start + chunk)
         if end < 0:
             end = size - 1
-        lines = text[start:end + 1].split("\n")
+        lines = text[start : end + 1].split("\n")
         tail = lines.pop()
         for line in lines:
             yield line + "\n"
@@ -58,9 +58,13 @@ def _unzip(data: bytes, limit: int) -> tuple[str, bytes]:
     """The name and bytes of the single .csv file inside a zip."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = [info for info in archive.infolist()
-                   if not info.is_dir() and not info.filename.startswith("__MACOSX/")
-                   and _extension(info.filename) == "csv"]
+        entries = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and not info.filename.startswith("__MACOSX/")
+            and _extension(info.filename) == "csv"
+        ]
         if len(entries) != 1:
             raise InvalidValue(m.MSG_ZIP_CSV_COUNT.format(count=len(entries)))
         entry = entries[0]
@@ -69,8 +73,16 @@ def _unzip(data: bytes, limit: int) -> tuple[str, bytes]:
         with archive.open(entry) as stream:
             content = stream.read(limit + 1)
     # zipfile lets a corrupt deflate stream (zlib.error) or entry offset (ValueError: negative seek) escape.
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError,
-            zlib.error, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        zlib.error,
+        ValueError,
+    ):
         raise InvalidValue(m.MSG_ZIP_INVALID) from None
     if len(content) > limit:
         raise InvalidValue(m.MSG_ZIP_TOO_LARGE.format(limit=limit))
@@ -99,8 +111,9 @@ def read_header(text: str) -> list[str]:
     return header
 
 
-def validate_upload(filename: str | None, data: bytes, action_type: str, checksum: str | None,
-                    max_bytes: int) -> Upload:
+def validate_upload(
+    filename: str | None, data: bytes, action_type: str, checksum: str | None, max_bytes: int
+) -> Upload:
     """Check one upload against Zuora's file rules; raise the ZuoraError of the first problem."""
     action = ACTIONS[action_type]
     if not data:
@@ -132,5 +145,13 @@ def validate_upload(filename: str | None, data: bytes, action_type: str, checksu
         raise MissingField(m.MSG_CSV_MISSING_COLUMNS.format(action=action.name, columns=", ".join(missing)))
     line_end = text.find("\n")
     newline = "\r\n" if line_end > 0 and text[line_end - 1] == "\r" else "\n"
-    return Upload(action=action, text=text, input_size=len(data), csv_name=csv_name, raw_header=raw_header,
-                  header=header, newline=newline, bom=bom)
+    return Upload(
+        action=action,
+        text=text,
+        input_size=len(data),
+        csv_name=csv_name,
+        raw_header=raw_header,
+        header=header,
+        newline=newline,
+        bom=bom,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..errors import MSG_IDEMPOTENCY_MISMATCH, IdempotencyInProgress, IdempotencyMismatch
+from zuora_mock.core.errors import MSG_IDEMPOTENCY_MISMATCH, IdempotencyInProgress, IdempotencyMismatch
 
 
 @dataclass

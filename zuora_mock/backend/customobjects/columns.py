@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .fields import (
+from zuora_mock.backend.customobjects.fields import (
     FAST_BOOLEAN,
     FAST_DATETIME,
     FAST_ENUM,
@@ -22,7 +22,9 @@ from .fields import (
     FRACTION_SCALE,
 )
 
-_CANONICAL_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z").fullmatch
+_CANONICAL_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
+).fullmatch
 _STR, _INT, _BOOL = frozenset({str}), frozenset({int}), frozenset({bool})
 _NUMERIC = frozenset({int, float})
 

@@ -10,16 +10,12 @@ from typing import Any
 
 import orjson
 
-from .. import ids
-from ..clock import Clock
-from ..domain.fixtures import FixtureError, Seed, SeedFile
-from ..errors import InvalidValue, NotFound, PreconditionFailed, RuleRestriction, ZuoraError
-from . import messages as m
-from .batch import BatchAction, check_delete_ids, plan_update
-from .definitions import parse_definitions
-from .fields import valid_datetime
-from .query import compile_query
-from .records import (
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.batch import BatchAction, check_delete_ids, plan_update
+from zuora_mock.backend.customobjects.definitions import parse_definitions
+from zuora_mock.backend.customobjects.fields import valid_datetime
+from zuora_mock.backend.customobjects.query import compile_query
+from zuora_mock.backend.customobjects.records import (
     Claims,
     ObjectData,
     check_relationships,
@@ -28,6 +24,10 @@ from .records import (
     new_record,
     valid_id,
 )
+from zuora_mock.core import ids
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.errors import InvalidValue, NotFound, PreconditionFailed, RuleRestriction, ZuoraError
+from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
@@ -241,7 +241,9 @@ class CustomObjectStore:
             if wanted:
                 # Look the ids up rather than scanning every record; creation order is kept by position.
                 found = (data.records.get(record_id) for record_id in set(wanted))
-                candidates = sorted((r for r in found if r is not None), key=lambda r: data.positions[r["Id"]])
+                candidates = sorted(
+                    (r for r in found if r is not None), key=lambda r: data.positions[r["Id"]]
+                )
             else:
                 candidates = list(data.records.values())
             start = -1

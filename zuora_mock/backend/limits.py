@@ -23,8 +23,8 @@ class RateLimiter:
 
     def __init__(self, limits: dict[int, int]) -> None:
         self._limits = dict(sorted(limits.items()))
-        self._counts = {window: 0 for window in self._limits}
-        self._starts = {window: 0.0 for window in self._limits}
+        self._counts = dict.fromkeys(self._limits, 0)
+        self._starts = dict.fromkeys(self._limits, 0.0)
         self._lock = threading.Lock()
 
     def _roll(self, now: float) -> None:

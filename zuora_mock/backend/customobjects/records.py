@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import messages as m
-from .definitions import NAMESPACE, RECORD_SYSTEM_KEYS, Definition, apply_patch
-from .fields import Failure
+from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.definitions import (
+    NAMESPACE,
+    RECORD_SYSTEM_KEYS,
+    Definition,
+    apply_patch,
+)
+from zuora_mock.backend.customobjects.fields import Failure
 
 ID_LENGTH = 36
 
@@ -15,7 +20,7 @@ ID_LENGTH = 36
 class ObjectData:
     """A definition with its records: id -> record dict, never mutated in place (writers replace the dict)."""
 
-    __slots__ = ("definition", "records", "positions", "unique", "_next")
+    __slots__ = ("_next", "definition", "positions", "records", "unique")
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from . import messages as m
+from zuora_mock.backend.customobjects import messages as m
 
 # A check returns None for a valid value, else (code, message).
 Failure = tuple[int, str]

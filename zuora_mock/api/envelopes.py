@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from . import ids
-from .errors import (
+from zuora_mock.core import ids
+from zuora_mock.core.errors import (
     RESOURCE_CUSTOM_OBJECTS,
     RESOURCE_UNKNOWN,
     AuthenticationFailed,

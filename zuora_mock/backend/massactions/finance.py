@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from ..domain.fixtures import FixtureError, Seed, SeedFile
+from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBERED = re.compile(r"^[A-Z]+-(\d{8})$")
@@ -18,24 +18,48 @@ CUSTOM_UNLIMITED = "Custom Unlimited"
 # file stem -> (required field -> type) for each record of that file.
 _SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "accounts": {"id": str, "accountNumber": str, "name": str, "currency": str, "balance": (int, float, str)},
-    "invoices": {"id": str, "invoiceNumber": str, "accountId": str, "invoiceDate": str,
-                 "amount": (int, float, str), "balance": (int, float, str), "items": list},
+    "invoices": {
+        "id": str,
+        "invoiceNumber": str,
+        "accountId": str,
+        "invoiceDate": str,
+        "amount": (int, float, str),
+        "balance": (int, float, str),
+        "items": list,
+    },
     "subscription_charges": {"id": str, "number": str, "accountId": str, "revenueRecognitionRule": str},
-    "revenue_schedules": {"number": str, "revenueScheduleDate": str, "amount": (int, float, str),
-                          "recognitionRule": str},
+    "revenue_schedules": {
+        "number": str,
+        "revenueScheduleDate": str,
+        "amount": (int, float, str),
+        "recognitionRule": str,
+    },
     "accounting_codes": {"name": str, "type": str, "status": str},
     "accounting_periods": {"name": str, "startDate": str, "endDate": str, "status": str},
     "currencies": {"code": str, "active": bool},
     "fx_rates": {"date": str, "from": str, "to": str, "rate": (int, float, str)},
     "payment_methods": {"id": str, "type": str},
-    "payments": {"id": str, "number": str, "amount": (int, float, str), "currency": str, "effectiveDate": str,
-                 "paymentMethodId": str},
+    "payments": {
+        "id": str,
+        "number": str,
+        "amount": (int, float, str),
+        "currency": str,
+        "effectiveDate": str,
+        "paymentMethodId": str,
+    },
 }
-_ITEM_FIELDS: dict[str, type | tuple[type, ...]] = {"id": str, "chargeAmount": (int, float, str),
-                                                    "serviceStartDate": str}
-_DATE_FIELDS = {"invoices": ("invoiceDate",), "revenue_schedules": ("revenueScheduleDate",),
-                "accounting_periods": ("startDate", "endDate"), "fx_rates": ("date",),
-                "payments": ("effectiveDate",)}
+_ITEM_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "chargeAmount": (int, float, str),
+    "serviceStartDate": str,
+}
+_DATE_FIELDS = {
+    "invoices": ("invoiceDate",),
+    "revenue_schedules": ("revenueScheduleDate",),
+    "accounting_periods": ("startDate", "endDate"),
+    "fx_rates": ("date",),
+    "payments": ("effectiveDate",),
+}
 
 
 @lru_cache(maxsize=8192)
@@ -89,7 +113,7 @@ def _check_fields(path: str, where: str, record: Any, fields: dict[str, type | t
         if name not in record:
             raise FixtureError(path, f"{where}: missing '{name}'")
         value = record[name]
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise FixtureError(path, f"{where}.{name} has the wrong type ({type(value).__name__})")
         if kind in ((int, float, str),) and parse_decimal(value) is None:
             raise FixtureError(path, f"{where}.{name} must be a number, got {value!r}")
@@ -112,8 +136,10 @@ class Ledger:
         unknown = sorted(set(files) - set(_SCHEMAS))
         if unknown:
             expected = ", ".join(sorted(_SCHEMAS))
-            raise FixtureError(files[unknown[0]].path,
-                               f"unknown finance seed file '{unknown[0]}.json'; expected one of {expected}")
+            raise FixtureError(
+                files[unknown[0]].path,
+                f"unknown finance seed file '{unknown[0]}.json'; expected one of {expected}",
+            )
         loaded = {stem: _records(files.get(stem), stem) for stem in _SCHEMAS}
 
         def path(stem: str) -> str:
@@ -126,27 +152,34 @@ class Ledger:
         self.invoice_items: dict[str, dict[str, Any]] = {}
         for invoice in self.invoices.values():
             if invoice["accountId"] not in self.accounts:
-                raise FixtureError(path("invoices"), f"invoice {invoice['invoiceNumber']} names unknown "
-                                                     f"account {invoice['accountId']!r}")
+                raise FixtureError(
+                    path("invoices"),
+                    f"invoice {invoice['invoiceNumber']} names unknown account {invoice['accountId']!r}",
+                )
             for item in invoice["items"]:
                 item["invoiceId"] = invoice["id"]
                 self.invoice_items[item["id"]] = item
-        self.charges = _unique(path("subscription_charges"), "subscription_charges",
-                               _copy(loaded["subscription_charges"]), "id")
+        self.charges = _unique(
+            path("subscription_charges"), "subscription_charges", _copy(loaded["subscription_charges"]), "id"
+        )
         self.charges_by_number = {c["number"]: c for c in self.charges.values()}
-        self.revenue_schedules = _unique(path("revenue_schedules"), "revenue_schedules",
-                                         _copy(loaded["revenue_schedules"]), "number")
-        self.accounting_codes = _unique(path("accounting_codes"), "accounting_codes",
-                                        _copy(loaded["accounting_codes"]), "name")
-        self.periods = [(parse_date(p["startDate"]), parse_date(p["endDate"]), p)
-                        for p in loaded["accounting_periods"]]
+        self.revenue_schedules = _unique(
+            path("revenue_schedules"), "revenue_schedules", _copy(loaded["revenue_schedules"]), "number"
+        )
+        self.accounting_codes = _unique(
+            path("accounting_codes"), "accounting_codes", _copy(loaded["accounting_codes"]), "name"
+        )
+        self.periods = [
+            (parse_date(p["startDate"]), parse_date(p["endDate"]), p) for p in loaded["accounting_periods"]
+        ]
         self.currencies = {c["code"]: c for c in _copy(loaded["currencies"])}
         self.fx_rates: dict[tuple[str, str, str, str], Decimal] = {
             (r.get("rateSetName") or "", r["date"], r["from"], r["to"]): parse_decimal(r["rate"])
             for r in loaded["fx_rates"]
         }
-        self.payment_methods = _unique(path("payment_methods"), "payment_methods",
-                                       _copy(loaded["payment_methods"]), "id")
+        self.payment_methods = _unique(
+            path("payment_methods"), "payment_methods", _copy(loaded["payment_methods"]), "id"
+        )
         self.payments = _unique(path("payments"), "payments", _copy(loaded["payments"]), "id")
         self.payments_by_number = {p["number"]: p for p in self.payments.values()}
         self._closed_by_day: dict[str, str | None] = {}

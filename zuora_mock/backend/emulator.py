@@ -1,0 +1,28 @@
+"""The Emulator façade: settings, clock, fixtures and every tenant of one emulated Zuora."""
+
+from __future__ import annotations
+
+from zuora_mock.backend.limits import RateLimiter
+from zuora_mock.backend.tenants import Registry
+from zuora_mock.core.clock import Clock
+from zuora_mock.core.fixtures import load_fixtures
+from zuora_mock.core.settings import Settings
+
+
+class Emulator:
+    """The state behind one app: settings, clock and every tenant; reset re-seeds it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.fixtures = load_fixtures(settings.fixtures)
+        self.registry = Registry(self.fixtures, self.clock, settings)
+        # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
+        self.anonymous_rate = RateLimiter(
+            {60: settings.rate_limit_minute, 3600: settings.rate_limit_hour, 86400: settings.rate_limit_day}
+        )
+        self.anonymous_auth_rate = RateLimiter({60: settings.auth_rate_limit_minute})
+
+    def close(self) -> None:
+        """Stop background work (mass action workers) of every tenant."""
+        self.registry.close()

@@ -1,0 +1,221 @@
+"""Every setting of the emulator in one frozen, typed dataclass: name, type, default, variable, meaning."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ENV_PREFIX = "ZUORA_MOCK_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the emulator cannot use."""
+
+
+def _bool(raw: str) -> bool:
+    """Parse the usual spellings of a boolean environment variable."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    """Build a parser that accepts only the given words."""
+
+    def parse(raw: str) -> str:
+        if raw not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        return raw
+
+    parse.choices = allowed  # type: ignore[attr-defined]
+    return parse
+
+
+def _optional_str(raw: str) -> str | None:
+    """An empty value means "not set", so ZUORA_MOCK_FIXTURES= falls back to the default."""
+    return raw or None
+
+
+def _positive_int(raw: str) -> int:
+    """A count or a size: 1 or more."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"expected a positive integer, got {raw!r}")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    """A duration or a rate: finite and not negative."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"expected a number >= 0, got {raw!r}")
+    return value
+
+
+def _port(raw: str) -> int:
+    """A TCP port; 0 asks the OS for a free one."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise ValueError(f"expected a port from 0 to 65535, got {raw!r}")
+    return value
+
+
+def _setting(default: Any, parse: Callable[[str], Any], help: str, shown: str | None = None) -> Any:
+    """A dataclass field that carries its parser and its documentation."""
+    return dataclasses.field(default=default, metadata={"parse": parse, "help": help, "shown": shown})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The settings in force for one emulator; built once by load_settings, never changed."""
+
+    host: str = _setting("127.0.0.1", str, "Interface the CLI server binds (the Docker image uses 0.0.0.0).")
+    port: int = _setting(8080, _port, "TCP port of the CLI server; 0 picks a free port.")
+    fixtures: str | None = _setting(
+        None,
+        _optional_str,
+        "Directory of fixture files; default: the bundled demo fixtures.",
+        "(bundled demo)",
+    )
+    base_url: str | None = _setting(
+        None,
+        _optional_str,
+        "Public base URL used in generated links (outputURL); default: the URL the request came in on.",
+        "(request URL)",
+    )
+    strict_clients: bool = _setting(
+        False,
+        _bool,
+        "Accept only the OAuth clients declared in the fixtures; otherwise an unknown client id gets a "
+        "fresh tenant seeded from the fixtures.",
+    )
+    token_ttl: int = _setting(3599, _positive_int, "Lifetime of access tokens in seconds (expires_in).")
+    v1_error_status: str = _setting(
+        "200",
+        _choice("200", "4xx"),
+        "HTTP status of v1 business errors: 200 with success:false (classic Zuora) or the 4xx the spec "
+        "declares.",
+    )
+    max_body_bytes: int = _setting(8 * 1024 * 1024, _positive_int, "Largest request body accepted, in bytes.")
+    max_decompressed_bytes: int = _setting(
+        8 * 1024 * 1024,
+        _positive_int,
+        "Largest size a gzip request body may inflate to, in bytes (gzip-bomb guard).",
+    )
+    idempotency_ttl: int = _setting(
+        86400, _positive_int, "Seconds an Idempotency-Key and its response are kept."
+    )
+    rate_limit_minute: int = _setting(50000, _positive_int, "API requests per tenant per minute before 429.")
+    rate_limit_hour: int = _setting(2250000, _positive_int, "API requests per tenant per hour before 429.")
+    rate_limit_day: int = _setting(27000000, _positive_int, "API requests per tenant per day before 429.")
+    auth_rate_limit_minute: int = _setting(
+        2000, _positive_int, "Token requests per tenant per minute before 429."
+    )
+    concurrency_limit: int = _setting(40, _positive_int, "Concurrent /v1 requests per tenant before 429.")
+    bulk_progression: str = _setting(
+        "time",
+        _choice("immediate", "time", "manual"),
+        "How mass actions advance: immediate (done at upload), time (background, delay + rate), "
+        "manual (only through POST /_mock/bulk/{key}/advance).",
+    )
+    bulk_start_delay: float = _setting(
+        0.2, _non_negative_float, "time progression: seconds a mass action stays Pending before Processing."
+    )
+    bulk_rows_per_second: float = _setting(
+        50.0, _non_negative_float, "time progression: rows processed per second (0 = as fast as possible)."
+    )
+    bulk_max_file_bytes: int = _setting(
+        4 * 1024 * 1024, _positive_int, "Largest mass action file accepted, in bytes."
+    )
+    log_requests: bool = _setting(False, _bool, "Log one line per request to stderr (the CLI server).")
+
+    def limit(self, name: str) -> int:
+        """One of the numeric limits by name (tenants.json may override them per tenant)."""
+        value = getattr(self, name)
+        assert isinstance(value, int)
+        return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting, read off a field of Settings."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    shown: str | None = None
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        """The command-line flag that sets it."""
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The allowed words of a choice setting, else None."""
+        return getattr(self.parse, "choices", None)
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.default, f.metadata["parse"], f.metadata["help"], f.metadata["shown"])
+    for f in dataclasses.fields(Settings)
+)
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Layer defaults, then ZUORA_MOCK_* environment variables, then explicit overrides."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None:
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{setting.env}: {exc}") from None
+    for name, value in (overrides or {}).items():
+        setting = _BY_NAME.get(name)
+        if setting is None:
+            raise ConfigError(f"unknown setting {name!r}")
+        if isinstance(value, str) and setting.parse is not str:
+            try:
+                value = setting.parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{name}: {exc}") from None
+        if value is not None:
+            values[name] = value
+    return Settings(**values)
+
+
+def settings_table() -> str:
+    """Render the settings as the Markdown table the README carries."""
+    lines = ["| Setting | Default | Environment variable | Meaning |", "|---|---|---|---|"]
+    for setting in SETTINGS:
+        default = setting.shown or setting.default
+        lines.append(f"| `{setting.name}` | `{default}` | `{setting.env}` | {setting.help} |")
+    return "\n".join(lines)
