@@ -117,7 +117,8 @@ def install_probe(app: Flask) -> Probe:
 
 @functools.lru_cache(maxsize=2)
 def gzip_bomb(megabytes: int = 1024) -> bytes:
-    """A valid gzip member that inflates to `megabytes` MiB of zeros, built in well under a second (~1 KB/MiB).
+    """A valid gzip member that inflates to `megabytes` MiB of zeros, built in well under a second
+    (~1 KB/MiB).
 
     Each 1 MiB block is compressed after a full flush, so every block after the first has the same bytes.
     """

@@ -1,4 +1,5 @@
-"""GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop and GET /v1/files/{id}: statuses, counts, result files, progression."""
+"""GET /v1/bulk/{key}, PUT /v1/bulk/{key}/stop and GET /v1/files/{id}: statuses, counts, result files,
+progression."""
 
 from __future__ import annotations
 
@@ -250,7 +251,10 @@ def test_a_later_job_sees_the_effects_of_an_earlier_one(immediate: Bulk) -> None
         # Revenue schedule actions: rows after a failure in their group are not processed (blank), not errors.
         (
             "DeleteRevenueSchedule",
-            "Group ID,Revenue Schedule Number\nG1,RS-00000099\nG1,RS-00000001\nG2,RS-00000005\n,RS-00000098\nG1,RS-00000005\n",
+            (
+                "Group ID,Revenue Schedule Number\n"
+                "G1,RS-00000099\nG1,RS-00000001\nG2,RS-00000005\n,RS-00000098\nG1,RS-00000005\n"
+            ),
             [
                 ["G1", "RS-00000099", "N", m.RS_NOT_FOUND.format(key="RS-00000099")],
                 ["G1", "RS-00000001", "", ""],

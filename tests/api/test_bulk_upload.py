@@ -1,4 +1,5 @@
-"""POST /v1/bulk: every upload error with its exact envelope, valid uploads, zips, checksums and idempotency."""
+"""POST /v1/bulk: every upload error with its exact envelope, valid uploads, zips, checksums and
+idempotency."""
 
 from __future__ import annotations
 
@@ -24,12 +25,21 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 DELETE_CSV = b"Revenue Schedule Number\nRS-00000001\n"
 VALID_FILES = {
-    "UpdateAccountingCode": b"Object Key,Object Type,Accounting Code\n2c92c0f96b1e2a4b016b2f0c3a5e0201,Invoice Item,Cash\n",
-    "CreateRevenueSchedule": b"Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount\nC-00000001,2025-12-01,10\n",
+    "UpdateAccountingCode": (
+        b"Object Key,Object Type,Accounting Code\n2c92c0f96b1e2a4b016b2f0c3a5e0201,Invoice Item,Cash\n"
+    ),
+    "CreateRevenueSchedule": (
+        b"Subscription Charge Key,Revenue Schedule Date,Revenue Schedule Amount\nC-00000001,2025-12-01,10\n"
+    ),
     "UpdateRevenueSchedule": b"Revenue Schedule Number,Revenue Schedule Notes\nRS-00000001,hello\n",
     "DeleteRevenueSchedule": DELETE_CSV,
-    "ImportFXRate": b"Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n2025-12-01,EUR,USD,1.1\n",
-    "MPU": b"Payment Amount,Currency,Payment Date,Payment Method ID\n5,USD,2025-12-01,2c92c0f96b1e2a4b016b2f0c3a600001\n",
+    "ImportFXRate": (
+        b"Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n2025-12-01,EUR,USD,1.1\n"
+    ),
+    "MPU": (
+        b"Payment Amount,Currency,Payment Date,Payment Method ID\n"
+        b"5,USD,2025-12-01,2c92c0f96b1e2a4b016b2f0c3a600001\n"
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""Seeded fuzzing: hundreds of malformed requests get Zuora envelopes, never a 5xx, and change no stored data."""
+"""Seeded fuzzing: hundreds of malformed requests get Zuora envelopes, never a 5xx, and change no stored
+data."""
 
 from __future__ import annotations
 

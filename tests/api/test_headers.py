@@ -164,7 +164,7 @@ def test_401_even_when_the_body_is_bad(web, path, data, encoding):
     assert response.get_json() == {"message": MSG_AUTHENTICATION}
 
 
-# --- Zuora-Entity-Ids -------------------------------------------------------------------------------------------
+# --- Zuora-Entity-Ids ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ def test_single_entity_token_accepts_its_own_entity(web, bearer):
     assert web.get("/v1/probe/items", headers={**bearer, "Zuora-Entity-Ids": DEMO_ENTITY}).status_code == 200
 
 
-# --- Zuora-Org-Ids -------------------------------------------------------------------------------------------
+# --- Zuora-Org-Ids ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -257,7 +257,7 @@ def test_json_content_type_and_key_order(web, bearer):
     assert response.data == b'{"success":true,"id":1,"name":"n"}'
 
 
-# --- Error envelopes per family ------------------------------------------------------------------------------
+# --- Error envelopes per family -----------------------------------------------------------------------------
 
 from zuora_mock.core.errors import (
     MSG_CONTENT_TYPE_JSON,

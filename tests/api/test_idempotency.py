@@ -197,7 +197,7 @@ def test_concurrent_retries_make_exactly_one_side_effect(setup, family):
     assert web.post(f"/{family}/probe/items", json={}, headers=headers).data in bodies
 
 
-# --- The real endpoints with side effects ---------------------------------------------------------------------
+# --- The real endpoints with side effects -------------------------------------------------------------------
 
 from tests.api.test_bulk_upload import post_bulk
 from tests.conftest import DEMO_ENTITY

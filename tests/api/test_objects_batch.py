@@ -1,4 +1,5 @@
-"""POST /objects/batch/default/{object} over HTTP: exact bodies for success, partial success, refusals and limits."""
+"""POST /objects/batch/default/{object} over HTTP: exact bodies for success, partial success, refusals and
+limits."""
 
 from __future__ import annotations
 
@@ -51,7 +52,10 @@ def test_delete_answers_an_empty_object(client, auth, ids):
 
 
 WRONG_TYPE = {"ModelYear__c": "2020"}
-TYPE_MESSAGE = "Json input does not match schema. Error: Field [ModelYear__c] should be integer type but received string."
+TYPE_MESSAGE = (
+    "Json input does not match schema. Error: Field [ModelYear__c] should be integer type but received "
+    "string."
+)
 
 
 def test_all_or_nothing_answers_400_and_changes_nothing(client, auth, ids):

@@ -1,4 +1,5 @@
-"""/objects/records/default/{object} over HTTP: create, list/query/paginate, get, PUT with If-Match, PATCH, DELETE."""
+"""/objects/records/default/{object} over HTTP: create, list/query/paginate, get, PUT with If-Match, PATCH,
+DELETE."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tenants: one store each, fresh tenants for unknown clients, strict mode, no leak between tenants under load."""
+"""Tenants: one store each, fresh tenants for unknown clients, strict mode, no leak between tenants under
+load."""
 
 from __future__ import annotations
 

@@ -154,9 +154,9 @@ def _ids(n):
 @pytest.mark.parametrize(
     ("body", "error", "message"),
     [
-        ({"action": {"type": "update", "records": dict.fromkeys(_ids(1000), {})}}, None, None),
+        ({"action": {"type": "update", "records": {i: {} for i in _ids(1000)}}}, None, None),
         (
-            {"action": {"type": "update", "records": dict.fromkeys(_ids(1001), {})}},
+            {"action": {"type": "update", "records": {i: {} for i in _ids(1001)}}},
             RuleRestriction,
             m.MSG_TOO_MANY_RECORDS.format(count=1001),
         ),
@@ -212,7 +212,7 @@ def test_delete_ignores_allow_partial_success():
 def test_over_the_limit_changes_nothing_even_when_records_are_valid():
     store = make_store()
     ids = add_cars(store, *(f"P{i}" for i in range(3)))
-    records = {i: {"Seats__c": 1} for i in ids} | dict.fromkeys(_ids(998), {"Seats__c": 1})
+    records = {i: {"Seats__c": 1} for i in ids} | {i: {"Seats__c": 1} for i in _ids(998)}
     before = snapshot(store)
     with pytest.raises(RuleRestriction):
         store.batch("Car", parse_batch({"action": {"type": "update", "records": records}}))

@@ -187,7 +187,10 @@ CASES = [
     (
         _with({"properties": {"A__c": {"type": "integer", "label": "A", "default": "x"}}}),
         InvalidValue,
-        "Definition [Vehicle]: field [A__c]: 'default' is not a valid value of the field: Json input does not match schema. Error: Field [A__c] should be integer type but received string.",
+        (
+            "Definition [Vehicle]: field [A__c]: 'default' is not a valid value of the field: Json input "
+            "does not match schema. Error: Field [A__c] should be integer type but received string."
+        ),
     ),
     (
         _with({"properties": {"Id": {"type": "string", "label": "Id"}}}),

@@ -1,4 +1,5 @@
-"""Seed data: the bundled demo loads, and bad seed files raise FixtureError naming the file and the problem."""
+"""Seed data: the bundled demo loads, and bad seed files raise FixtureError naming the file and the
+problem."""
 
 from __future__ import annotations
 
@@ -81,7 +82,10 @@ def test_seed_records_keep_their_ids_and_dates():
             GOOD_DEFS,
             {"Car": {"records": [_car(Seats__c="4")]}},
             CARS,
-            "records[0]: Json input does not match schema. Error: Field [Seats__c] should be integer type but received string.",
+            (
+                "records[0]: Json input does not match schema. Error: Field [Seats__c] should be integer "
+                "type but received string."
+            ),
         ),
         (
             GOOD_DEFS,
@@ -93,7 +97,10 @@ def test_seed_records_keep_their_ids_and_dates():
             GOOD_DEFS,
             {"Car": {"records": [_car(GarageId__c=GARAGE_ID)]}},
             CARS,
-            f"records[0]: Field [GarageId__c] refers to a default.Garage record that does not exist: {GARAGE_ID}",
+            (
+                "records[0]: Field [GarageId__c] refers to a default.Garage record that does not exist: "
+                f"{GARAGE_ID}"
+            ),
         ),
     ],
 )

@@ -37,28 +37,40 @@ def definition():
             {"Seats__c": "5"},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Seats__c] should be integer type but received string.",
+                (
+                    "Json input does not match schema. Error: Field [Seats__c] should be integer type but "
+                    "received string."
+                ),
             ),
         ),
         (
             {"Seats__c": 5.5},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Seats__c] should be integer type but received number.",
+                (
+                    "Json input does not match schema. Error: Field [Seats__c] should be integer type but "
+                    "received number."
+                ),
             ),
         ),
         (
             {"Seats__c": True},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Seats__c] should be integer type but received boolean.",
+                (
+                    "Json input does not match schema. Error: Field [Seats__c] should be integer type but "
+                    "received boolean."
+                ),
             ),
         ),
         (
             {"Price__c": "12"},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Price__c] should be number type but received string.",
+                (
+                    "Json input does not match schema. Error: Field [Price__c] should be number type but "
+                    "received string."
+                ),
             ),
         ),
         ({"Price__c": 10**13}, (m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field="Price__c"))),
@@ -67,84 +79,120 @@ def definition():
             {"Electric__c": "true"},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Electric__c] should be boolean type but received string.",
+                (
+                    "Json input does not match schema. Error: Field [Electric__c] should be boolean type "
+                    "but received string."
+                ),
             ),
         ),
         (
             {"Plate__c": 7},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Plate__c] should be string type but received integer.",
+                (
+                    "Json input does not match schema. Error: Field [Plate__c] should be string type but "
+                    "received integer."
+                ),
             ),
         ),
         (
             {"Plate__c": ["A"]},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Plate__c] should be string type but received array.",
+                (
+                    "Json input does not match schema. Error: Field [Plate__c] should be string type but "
+                    "received array."
+                ),
             ),
         ),
         (
             {"Plate__c": {"a": 1}},
             (
                 m.CODE_TYPE,
-                "Json input does not match schema. Error: Field [Plate__c] should be string type but received object.",
+                (
+                    "Json input does not match schema. Error: Field [Plate__c] should be string type but "
+                    "received object."
+                ),
             ),
         ),
         (
             {"Plate__c": LONG},
             (
                 m.CODE_INVALID,
-                f'Json input does not match schema. Error(s): string "{LONG}" is too long (length: 11, maximum allowed: 10)',
+                (
+                    f'Json input does not match schema. Error(s): string "{LONG}" is too long (length: 11, '
+                    "maximum allowed: 10)"
+                ),
             ),
         ),
         (
             {"Notes__c": "n" * 513},
             (
                 m.CODE_INVALID,
-                f'Json input does not match schema. Error(s): string "{"n" * 513}" is too long (length: 513, maximum allowed: 512)',
+                (
+                    f'Json input does not match schema. Error(s): string "{"n" * 513}" is too long (length: '
+                    "513, maximum allowed: 512)"
+                ),
             ),
         ),
         (
             {"Color__c": "red"},
             (
                 m.CODE_INVALID,
-                f'Json input does not match schema. Error(s): instance value ("red") not found in enum (possible values: {ENUM})',
+                (
+                    'Json input does not match schema. Error(s): instance value ("red") not found in enum '
+                    f"(possible values: {ENUM})"
+                ),
             ),
         ),
         (
             {"Extras__c": "Roof;Wings"},
             (
                 m.CODE_INVALID,
-                f'Json input does not match schema. Error(s): instance value ("Wings") not found in enum (possible values: {EXTRAS})',
+                (
+                    'Json input does not match schema. Error(s): instance value ("Wings") not found in enum '
+                    f"(possible values: {EXTRAS})"
+                ),
             ),
         ),
         (
             {"Built__c": "2024-02-30"},
             (
                 m.CODE_INVALID,
-                'Json input does not match schema. Error(s): string "2024-02-30" is invalid against requested date format(s) [yyyy-MM-dd]',
+                (
+                    'Json input does not match schema. Error(s): string "2024-02-30" is invalid against '
+                    "requested date format(s) [yyyy-MM-dd]"
+                ),
             ),
         ),
         (
             {"Built__c": "07/09/2024"},
             (
                 m.CODE_INVALID,
-                'Json input does not match schema. Error(s): string "07/09/2024" is invalid against requested date format(s) [yyyy-MM-dd]',
+                (
+                    'Json input does not match schema. Error(s): string "07/09/2024" is invalid against '
+                    "requested date format(s) [yyyy-MM-dd]"
+                ),
             ),
         ),
         (
             {"SeenAt__c": "2024-07-09 06:41:17"},
             (
                 m.CODE_INVALID,
-                "Json input does not match schema. Error(s): string \"2024-07-09 06:41:17\" is invalid against requested date format(s) [yyyy-MM-dd'T'HH:mm:ss.SSSZ]",
+                (
+                    'Json input does not match schema. Error(s): string "2024-07-09 06:41:17" is invalid '
+                    "against requested date format(s) [yyyy-MM-dd'T'HH:mm:ss.SSSZ]"
+                ),
             ),
         ),
         (
             {"SeenAt__c": "2024-07-09T06:41:17."},
             (
                 m.CODE_INVALID,
-                "Json input does not match schema. Error(s): string \"2024-07-09T06:41:17.\" is invalid against requested date format(s) [yyyy-MM-dd'T'HH:mm:ss.SSSZ]",
+                (
+                    'Json input does not match schema. Error(s): string "2024-07-09T06:41:17." is invalid '
+                    "against requested date format(s) [yyyy-MM-dd'T'HH:mm:ss.SSSZ]"
+                ),
             ),
         ),
         (
@@ -168,14 +216,20 @@ def test_patch_fields(definition, fields, expected):
             {"Plate__c": "AB-1"},
             (
                 m.CODE_MISSING,
-                'Json input does not match schema. Error(s): object has missing required properties (["Owner__c"])',
+                (
+                    "Json input does not match schema. Error(s): object has missing required properties "
+                    '(["Owner__c"])'
+                ),
             ),
         ),
         (
             {},
             (
                 m.CODE_MISSING,
-                'Json input does not match schema. Error(s): object has missing required properties (["Plate__c","Owner__c"])',
+                (
+                    "Json input does not match schema. Error(s): object has missing required properties "
+                    '(["Plate__c","Owner__c"])'
+                ),
             ),
         ),
         (
