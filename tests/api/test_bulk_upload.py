@@ -319,7 +319,7 @@ def test_file_size_limit_is_4_mb(
         assert_v1_error(response, 50000020, m.MSG_FILE_TOO_LARGE.format(size=size, limit=4 * 1024 * 1024))
 
 
-def test_size_limit_follows_the_setting(make_app: Any, auth_for: Any = None) -> None:
+def test_size_limit_follows_the_setting(make_app: Any) -> None:
     app = make_app(bulk_max_file_bytes=10)
     client = app.test_client()
     from tests.conftest import fetch_token

@@ -7,6 +7,7 @@ re-running the same parametrised case replays it exactly.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 import random
@@ -517,7 +518,7 @@ def _definitions_body(rng: random.Random) -> Any:
         names = [f"{rng.choice(FUZZ_OBJECTS)}{rng.randrange(10**6)}" for _ in range(rng.choice((1, 1, 2)))]
         names += [rng.choice(ODD_NAMES)] if rng.random() < 0.1 else []
         keys = [n if rng.random() < 0.95 else rng.choice(ODD_NAMES) for n in names]
-        return {"definitions": {key: _definition(rng, name) for key, name in zip(keys, names)}}
+        return {"definitions": {key: _definition(rng, name) for key, name in zip(keys, names, strict=True)}}
     if roll < 0.9:
         return {"definitions": _value(rng)}
     return {rng.choice(ODD_KEYS): _value(rng)}
@@ -782,7 +783,10 @@ def test_custom_object_values(client: FlaskClient, auth: dict[str, str], seed: i
                 "POST",
                 f"/objects/batch/default/{name}",
                 json_body=_batch_body(
-                    rng, ids[name], ids[name] if name == VEHICLE else [UNKNOWN_ID], lambda: write(name)
+                    rng,
+                    ids[name],
+                    ids[name] if name == VEHICLE else [UNKNOWN_ID],
+                    functools.partial(write, name),
                 ),
             )
         elif op == 7 and name == VEHICLE:

@@ -12,9 +12,14 @@ from zuora_mock.api.pipeline import CODE_ENTITY, CODE_ENTITY_MISSING, CODE_ORG
 from zuora_mock.api.responses import MAX_JSON_DEPTH, MSG_JSON_TOO_DEEP
 from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
+    MSG_CONTENT_TYPE_JSON,
     MSG_ENTITY_INVALID,
     MSG_ENTITY_REQUIRED,
     MSG_ENTITY_SINGLE,
+    MSG_INTERNAL,
+    MSG_MALFORMED_JSON,
+    MSG_METHOD_NOT_ALLOWED,
+    MSG_NOT_FOUND_ROUTE,
     MSG_ORG_INVALID,
     MSG_TRACK_ID,
 )
@@ -258,14 +263,6 @@ def test_json_content_type_and_key_order(web, bearer):
 
 
 # --- Error envelopes per family -----------------------------------------------------------------------------
-
-from zuora_mock.core.errors import (
-    MSG_CONTENT_TYPE_JSON,
-    MSG_INTERNAL,
-    MSG_MALFORMED_JSON,
-    MSG_METHOD_NOT_ALLOWED,
-    MSG_NOT_FOUND_ROUTE,
-)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.api.probe import install_probe
-from tests.conftest import DEMO_CLIENT_SECRET, fetch_token
+from tests.api.test_bulk_upload import post_bulk
+from tests.conftest import DEMO_CLIENT_SECRET, DEMO_ENTITY, fetch_token
 from zuora_mock.app import emulator_of
 from zuora_mock.core.errors import (
     MSG_IDEMPOTENCY_IN_PROGRESS,
@@ -199,8 +200,6 @@ def test_concurrent_retries_make_exactly_one_side_effect(setup, family):
 
 # --- The real endpoints with side effects -------------------------------------------------------------------
 
-from tests.api.test_bulk_upload import post_bulk
-from tests.conftest import DEMO_ENTITY
 
 DELETE_CSV = b"Revenue Schedule Number\nRS-00000001\n"
 
