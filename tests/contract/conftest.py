@@ -190,9 +190,13 @@ def _start_cli() -> tuple[str, Callable[[], None]]:
     return match.group(1), stop
 
 
+def _leave_running() -> None:
+    """A server given by URL belongs to whoever started it: the suite does not stop it."""
+
+
 def _server(config: pytest.Config) -> Target:
     url = config.getoption("--server-url", default=None) or os.environ.get(SERVER_URL_ENV)
-    stop: Callable[[], None] = lambda: None
+    stop: Callable[[], None] = _leave_running
     if not url:
         url, stop = _start_cli()
     client_id, secret = _fresh_client()

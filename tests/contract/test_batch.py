@@ -134,6 +134,14 @@ def test_delete_removes_the_records(
         assert info.value.status == 404
 
 
+def _batch(api: ZuoraClient, vehicle: str, action_type: str, ids: list[str]) -> None:
+    """One batch call of the given type over the ids (updates set DeviceId__c)."""
+    if action_type == "update":
+        api.batch_update(vehicle, {i: {"DeviceId__c": "X"} for i in ids})
+    else:
+        api.batch_delete(vehicle, ids)
+
+
 @pytest.mark.unverified
 @pytest.mark.parametrize("action_type", ["update", "delete"])
 def test_more_than_1000_entries_is_refused(
@@ -142,10 +150,7 @@ def test_more_than_1000_entries_is_refused(
     a, _ = two
     ids = [a["Id"]] + [str(uuid.uuid4()) for _ in range(1000)]
     with pytest.raises(ZuoraAPIError) as info:
-        if action_type == "update":
-            api.batch_update(vehicle, {i: {"DeviceId__c": "X"} for i in ids})
-        else:
-            api.batch_delete(vehicle, ids)
+        _batch(api, vehicle, action_type, ids)
     assert info.value.status == 400
     assert fields(api, vehicle, a) == ("A0", 1)
 

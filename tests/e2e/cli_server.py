@@ -20,7 +20,8 @@ STOP_TIMEOUT = 10.0
 
 
 class CliServer:
-    """`python -m zuora_mock --port 0 ...`: reads the printed URL, waits for health, stops by PID with SIGTERM."""
+    """`python -m zuora_mock --port 0 ...`: reads the printed URL, waits for health, stops by PID with
+    SIGTERM."""
 
     def __init__(self, *args: str, env: Mapping[str, str] | None = None) -> None:
         self.args: Sequence[str] = args

@@ -255,8 +255,10 @@ ERROR_CASES = [
         {},
         {},
         2,
-        "zuora-mock: error: argument --port: invalid port 'http': expected a number from 0 to 65535 "
-        "(see zuora-mock --help)",
+        (
+            "zuora-mock: error: argument --port: invalid port 'http': expected a number from 0 to 65535 "
+            "(see zuora-mock --help)"
+        ),
     ),
     (
         "port out of range",
@@ -265,8 +267,10 @@ ERROR_CASES = [
         {},
         {},
         2,
-        "zuora-mock: error: argument --port: invalid port '70000': expected a number from 0 to 65535 "
-        "(see zuora-mock --help)",
+        (
+            "zuora-mock: error: argument --port: invalid port '70000': expected a number from 0 to 65535 "
+            "(see zuora-mock --help)"
+        ),
     ),
     (
         "bad choice",
@@ -275,8 +279,10 @@ ERROR_CASES = [
         {},
         {},
         2,
-        "zuora-mock: error: argument --bulk-progression: invalid choice: 'fast' "
-        "(choose from 'immediate', 'time', 'manual') (see zuora-mock --help)",
+        (
+            "zuora-mock: error: argument --bulk-progression: invalid choice: 'fast' "
+            "(choose from 'immediate', 'time', 'manual') (see zuora-mock --help)"
+        ),
     ),
     (
         "--set without =",
@@ -285,8 +291,10 @@ ERROR_CASES = [
         {},
         {},
         2,
-        "zuora-mock: error: argument --set: invalid setting 'token_ttl': expected NAME=VALUE "
-        "(see zuora-mock --help)",
+        (
+            "zuora-mock: error: argument --set: invalid setting 'token_ttl': expected NAME=VALUE "
+            "(see zuora-mock --help)"
+        ),
     ),
     (
         "--set unknown setting",
@@ -331,8 +339,10 @@ ERROR_CASES = [
         {"empty/README": "x"},
         {},
         1,
-        "zuora-mock: error: {dir}/empty/tenants.json: file not found "
-        "(every fixtures directory needs tenants.json)",
+        (
+            "zuora-mock: error: {dir}/empty/tenants.json: file not found "
+            "(every fixtures directory needs tenants.json)"
+        ),
     ),
     (
         "tenants.json syntax error",
@@ -368,8 +378,10 @@ ERROR_CASES = [
         {"seed/custom_objects/definitions.json": '{"definitions": {\n  "A": ,\n}}'},
         {},
         1,
-        "zuora-mock: error: {dir}/seed/custom_objects/definitions.json: invalid JSON at line 2 column 8: "
-        "Expecting value",
+        (
+            "zuora-mock: error: {dir}/seed/custom_objects/definitions.json: invalid JSON at line 2 column 8: "
+            "Expecting value"
+        ),
     ),
     (
         "seed dir named but missing",

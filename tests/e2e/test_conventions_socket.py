@@ -1,4 +1,5 @@
-"""Zuora's HTTP conventions over a real socket against the `zuora-mock` command (subprocess, stopped by SIGTERM)."""
+"""Zuora's HTTP conventions over a real socket against the `zuora-mock` command (subprocess, stopped by
+SIGTERM)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""IdempotencyCache with real threads: one owner per key, replay, 409 while in flight, 422 on mismatch, expiry."""
+"""IdempotencyCache with real threads: one owner per key, replay, 409 while in flight, 422 on mismatch,
+expiry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The store without HTTP: upload checks, the job state machine, progression modes, close() and seed errors."""
+"""The store without HTTP: upload checks, the job state machine, progression modes, close() and seed
+errors."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def zipped(data: bytes = DELETE) -> bytes:
 
 
 ZIP = zipped()
-# The first byte of a.csv's deflate stream (30-byte local header + 5-byte name) flipped: zlib refuses the stream.
+# The first byte of a.csv's deflate stream (30-byte local header + 5-byte name) flipped: zlib refuses the
+# stream.
 ZIP_BAD_DEFLATE = ZIP[:35] + bytes([ZIP[35] ^ 0xFF]) + ZIP[36:]
 # The end record's central-directory offset past the real one: the local header offset turns negative.
 ZIP_BAD_OFFSET = ZIP[:-6] + (0x7FFFFFFF).to_bytes(4, "little") + ZIP[-2:]
@@ -129,7 +131,7 @@ def test_blank_rows_are_skipped_and_not_counted() -> None:
     assert [status[k] for k in ("totalCount", "successCount", "errorCount")] == [2, 1, 1]
 
 
-# ---- state machine and progression ---------------------------------------------------------------------------
+# ---- state machine and progression -------------------------------------------------------------------------
 
 
 def test_manual_progression_step_by_step() -> None:
@@ -239,7 +241,7 @@ def test_exists_covers_accounts_and_numbered_objects() -> None:
     assert not store.exists("Spaceship", "x")
 
 
-# ---- seed data ------------------------------------------------------------------------------------------------
+# ---- seed data ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
