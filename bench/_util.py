@@ -82,7 +82,8 @@ def rss_mib(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (Linux), in seconds; less sensitive to load than wall time."""
+    """User + system CPU time a process has used so far (Linux), in seconds; less sensitive to load than wall
+    time."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 

@@ -221,7 +221,7 @@ def run(seconds: float, max_requests: int, rss_records: int) -> int:
         create_vehicles(conn, headers, rss_records - RECORDS, "RSS")
         elapsed = time.perf_counter() - start
         after = rss_mb()
-        status, body = conn.request("GET", "/objects/records/default/Vehicle?pageSize=1", headers=headers)
+        _, body = conn.request("GET", "/objects/records/default/Vehicle?pageSize=1", headers=headers)
         count = orjson.loads(body)["count"]
         conn.close()
         ok &= after < TARGET_RSS_MB

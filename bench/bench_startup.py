@@ -57,7 +57,7 @@ def run(runs: int) -> dict[str, list[StartupRun]]:
     compile_package()
     commands = candidates()
     results: dict[str, list[StartupRun]] = {name: [] for name in commands}
-    for name, command in commands.items():  # one warm-up each: page cache, .pyc files
+    for command in commands.values():  # one warm-up each: page cache, .pyc files
         port = free_port()
         measure_startup(command(port), port)
     for _ in range(runs):
@@ -96,7 +96,8 @@ def report(results: dict[str, list[StartupRun]]) -> bool:
         "first response: median wall time from spawn to the first 200; CPU to it: user+system time the server"
     )
     print(
-        "process had used by then (steadier than wall time on a busy machine); idle RSS after 5 more requests."
+        "process had used by then (steadier than wall time on a busy machine);"
+        " idle RSS after 5 more requests."
     )
     print(
         f"targets: first response <= {STARTUP_RATIO_TARGET}x baseline and"
