@@ -199,12 +199,12 @@ def load_settings(
         except ValueError as exc:
             raise ConfigError(f"{setting.env}: {exc}") from None
     for name, value in (overrides or {}).items():
-        setting = _BY_NAME.get(name)
-        if setting is None:
+        known = _BY_NAME.get(name)
+        if known is None:
             raise ConfigError(f"unknown setting {name!r}")
-        if isinstance(value, str) and setting.parse is not str:
+        if isinstance(value, str) and known.parse is not str:
             try:
-                value = setting.parse(value)
+                value = known.parse(value)
             except ValueError as exc:
                 raise ConfigError(f"{name}: {exc}") from None
         if value is not None:
