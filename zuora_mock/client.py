@@ -19,7 +19,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import httpx
 
@@ -261,6 +261,10 @@ class ZuoraClient:
         """Send a request and return its decoded JSON body."""
         return _body(self.request(method, path, **kwargs))
 
+    def _call_object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """call() for the operations below, whose success bodies are JSON objects in Zuora's API."""
+        return cast(dict[str, Any], self.call(method, path, **kwargs))
+
     # -- OAuth -----------------------------------------------------------------------------------------------
 
     def token(self) -> dict[str, Any]:
@@ -287,7 +291,7 @@ class ZuoraClient:
         if checksum is not None:
             fields["checksum"] = checksum
         content_type = "application/zip" if filename.endswith(".zip") else "text/csv"
-        return self.call(
+        return self._call_object(
             "POST",
             "/v1/bulk",
             data={"params": json.dumps(fields)},
@@ -296,10 +300,10 @@ class ZuoraClient:
         )
 
     def get_mass_action(self, bulk_key: str) -> dict[str, Any]:
-        return self.call("GET", f"/v1/bulk/{bulk_key}")
+        return self._call_object("GET", f"/v1/bulk/{bulk_key}")
 
     def stop_mass_action(self, bulk_key: str) -> dict[str, Any]:
-        return self.call("PUT", f"/v1/bulk/{bulk_key}/stop")
+        return self._call_object("PUT", f"/v1/bulk/{bulk_key}/stop")
 
     def wait_for_mass_action(
         self,
@@ -333,10 +337,12 @@ class ZuoraClient:
         )
 
     def list_definitions(self, *, select: str | None = None) -> dict[str, Any]:
-        return self.call("GET", "/objects/definitions/default", params={"select": select} if select else None)
+        return self._call_object(
+            "GET", "/objects/definitions/default", params={"select": select} if select else None
+        )
 
     def get_definition(self, object_name: str) -> dict[str, Any]:
-        return self.call("GET", f"/objects/definitions/default/{object_name}")
+        return self._call_object("GET", f"/objects/definitions/default/{object_name}")
 
     def delete_definition(self, object_name: str) -> Any:
         return self.call("DELETE", f"/objects/definitions/default/{object_name}")
@@ -355,7 +361,7 @@ class ZuoraClient:
         if allow_partial_success is not None:
             body["allowPartialSuccess"] = allow_partial_success
         body["records"] = records
-        return self.call("POST", f"/objects/records/default/{object_name}", json_body=body, **kwargs)
+        return self._call_object("POST", f"/objects/records/default/{object_name}", json_body=body, **kwargs)
 
     def list_records(
         self,
@@ -370,16 +376,16 @@ class ZuoraClient:
         for name, value in (("q", q), ("pageSize", page_size), ("cursor", cursor)):
             if value is not None:
                 params.append((name, str(value)))
-        return self.call("GET", f"/objects/records/default/{object_name}", params=params or None)
+        return self._call_object("GET", f"/objects/records/default/{object_name}", params=params or None)
 
     def get_record(self, object_name: str, record_id: str) -> dict[str, Any]:
-        return self.call("GET", f"/objects/records/default/{object_name}/{record_id}")
+        return self._call_object("GET", f"/objects/records/default/{object_name}/{record_id}")
 
     def update_record(
         self, object_name: str, record_id: str, fields: Mapping[str, Any], *, if_match: str | None = None
     ) -> dict[str, Any]:
         headers = {"If-Match": if_match} if if_match is not None else None
-        return self.call(
+        return self._call_object(
             "PUT",
             f"/objects/records/default/{object_name}/{record_id}",
             json_body=dict(fields),
@@ -409,13 +415,13 @@ class ZuoraClient:
         if allow_partial_success is not None:
             action["allowPartialSuccess"] = allow_partial_success
         action["records"] = {key: dict(value) for key, value in records.items()}
-        return self.call(
+        return self._call_object(
             "POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs
         )
 
     def batch_delete(self, object_name: str, ids: Iterable[str], **kwargs: Any) -> dict[str, Any]:
         action = {"type": "delete", "ids": list(ids)}
-        return self.call(
+        return self._call_object(
             "POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs
         )
 
