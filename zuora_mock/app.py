@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from zuora_mock.api.pipeline import EXTENSION_KEY
+from zuora_mock.api.context import EXTENSION_KEY
 from zuora_mock.backend.emulator import Emulator
 from zuora_mock.core.settings import load_settings
 

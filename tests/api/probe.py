@@ -8,8 +8,9 @@ import threading
 import zlib
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, request
 
+from zuora_mock.api.context import context
 from zuora_mock.api.responses import json_response, read_json
 from zuora_mock.core.errors import InvalidValue
 
@@ -43,18 +44,26 @@ class Probe:
         assert self.gate.wait(GATE_TIMEOUT)
 
 
+def _tenant_lock() -> Any:
+    """The lock of the tenant the token belongs to."""
+    tenant = context().tenant
+    assert tenant is not None
+    return tenant.lock
+
+
 def _items() -> list[dict[str, Any]]:
     """The probe records of the entity the token selected (reset with the entity's stores)."""
-    with g.tenant.lock:
-        if not hasattr(g.data, "probe_items"):
-            g.data.probe_items = []
-        return g.data.probe_items
+    data = context().entity_data()
+    with _tenant_lock():
+        if not hasattr(data, "probe_items"):
+            data.probe_items = []
+        return data.probe_items
 
 
 def _create(probe: Probe) -> dict[str, Any]:
     body = read_json()
     probe.enter()
-    with g.tenant.lock:
+    with _tenant_lock():
         items = _items()
         item = {"id": len(items) + 1, "name": body.get("name")}
         items.append(item)
@@ -72,7 +81,7 @@ def install_probe(app: Flask) -> Probe:
 
     @bp.get("/v1/probe/items")
     def v1_list() -> Response:
-        with g.tenant.lock:
+        with _tenant_lock():
             return json_response({"success": True, "items": list(_items())})
 
     @bp.post("/v1/probe/fail")
@@ -103,7 +112,7 @@ def install_probe(app: Flask) -> Probe:
 
     @bp.get("/objects/probe/items")
     def objects_list() -> Response:
-        with g.tenant.lock:
+        with _tenant_lock():
             return json_response({"records": list(_items())})
 
     @bp.get("/objects/probe/slow")

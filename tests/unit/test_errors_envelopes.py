@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from zuora_mock.api import envelopes
+from zuora_mock.api import envelopes, families
 from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
     MSG_INTERNAL,
@@ -90,7 +90,7 @@ def test_instance_overrides():
 
 
 def test_v1_envelope_shape_and_order():
-    body, status, headers = render(NotFound("Cannot find entity by key: '1234567'."), envelopes.V1, None)
+    body, status, headers = render(NotFound("Cannot find entity by key: '1234567'."), families.V1, None)
     assert status == 404 and headers == {}
     assert list(body) == ["success", "processId", "reasons", "requestId"]
     assert body["success"] is False
@@ -111,27 +111,27 @@ def test_v1_envelope_shape_and_order():
 def test_v1_business_status_setting(business, configured, expected):
     err = InvalidValue("x")
     err.business = business
-    assert render(err, envelopes.V1, configured)[1] == expected
+    assert render(err, families.V1, configured)[1] == expected
 
 
 def test_business_status_applies_only_to_v1():
-    assert render(InvalidValue("x"), envelopes.OBJECTS, 200)[1] == 400
+    assert render(InvalidValue("x"), families.OBJECTS, 200)[1] == 400
 
 
 def test_objects_envelope_with_and_without_details():
     details = [{"code": 71012524, "message": "m", "record": {"Id": "x"}}]
     body, status, _ = render(
-        InvalidValue("Request contains invalid record", details=details), envelopes.OBJECTS
+        InvalidValue("Request contains invalid record", details=details), families.OBJECTS
     )
     assert (body, status) == (
         {"code": 71012520, "message": "Request contains invalid record", "details": details},
         400,
     )
     assert list(body) == ["code", "message", "details"]
-    assert render(NotFound("nope"), envelopes.OBJECTS)[0] == {"code": 71012540, "message": "nope"}
+    assert render(NotFound("nope"), families.OBJECTS)[0] == {"code": 71012540, "message": "nope"}
 
 
-@pytest.mark.parametrize("family", [envelopes.V1, envelopes.OBJECTS, envelopes.OAUTH, envelopes.ADMIN])
+@pytest.mark.parametrize("family", [families.V1, families.OBJECTS, families.OAUTH, families.ADMIN])
 def test_401_is_the_gateway_body_everywhere(family):
     body, status, headers = render(AuthenticationFailed(), family)
     assert (body, status) == ({"message": MSG_AUTHENTICATION}, 401)
@@ -140,7 +140,7 @@ def test_401_is_the_gateway_body_everywhere(family):
     }
 
 
-@pytest.mark.parametrize("family", [envelopes.V1, envelopes.OBJECTS, envelopes.OAUTH])
+@pytest.mark.parametrize("family", [families.V1, families.OBJECTS, families.OAUTH])
 def test_rate_limit_body_is_the_documented_short_one(family):
     err = RateLimited(
         "API Rate limit exceeded for the minute, retry after 5 seconds", headers={"Retry-After": "5"}
@@ -153,7 +153,7 @@ def test_rate_limit_body_is_the_documented_short_one(family):
 
 
 def test_oauth_body_is_spring_style():
-    body, status, _ = render(OAuthError("Invalid client id"), envelopes.OAUTH)
+    body, status, _ = render(OAuthError("Invalid client id"), families.OAUTH)
     assert body == {
         "timestamp": "2026-01-01T00:00:00.123+00:00",
         "status": 400,
@@ -163,30 +163,30 @@ def test_oauth_body_is_spring_style():
     }
     assert status == 400
     # An OAuthError is Spring-style even if raised elsewhere.
-    assert "timestamp" in render(OAuthError("x", status=401), envelopes.V1)[0]
+    assert "timestamp" in render(OAuthError("x", status=401), families.V1)[0]
 
 
 def test_admin_family_uses_the_v1_envelope():
-    body, status, _ = render(NotFound("Unknown tenant 'x'."), envelopes.ADMIN)
+    body, status, _ = render(NotFound("Unknown tenant 'x'."), families.ADMIN)
     assert status == 404 and body["reasons"] == [{"code": 50000040, "message": "Unknown tenant 'x'."}]
 
 
 @pytest.mark.parametrize(
     ("path", "family"),
     [
-        ("/v1/bulk", envelopes.V1),
-        ("/v1", envelopes.V1),
-        ("/", envelopes.V1),
-        ("/objects", envelopes.OBJECTS),
-        ("/objects/records/default/Vehicle", envelopes.OBJECTS),
-        ("/objectsx", envelopes.V1),
-        ("/oauth/token", envelopes.OAUTH),
-        ("/_mock/health", envelopes.ADMIN),
-        ("/_mock", envelopes.ADMIN),
+        ("/v1/bulk", families.V1),
+        ("/v1", families.V1),
+        ("/", families.V1),
+        ("/objects", families.OBJECTS),
+        ("/objects/records/default/Vehicle", families.OBJECTS),
+        ("/objectsx", families.V1),
+        ("/oauth/token", families.OAUTH),
+        ("/_mock/health", families.ADMIN),
+        ("/_mock", families.ADMIN),
     ],
 )
 def test_family_for_path(path, family):
-    assert envelopes.family_for_path(path) == family
+    assert families.family_for_path(path) == family
 
 
 def test_success_helper_keeps_order():

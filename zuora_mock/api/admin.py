@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from zuora_mock import __version__
-from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.context import emulator
+from zuora_mock.api.families import ADMIN_PREFIX
 from zuora_mock.api.responses import json_response, read_json
 from zuora_mock.core.errors import InvalidValue, NotFound
 
-bp = Blueprint("admin", __name__, url_prefix="/_mock")
+bp = Blueprint("admin", __name__, url_prefix=ADMIN_PREFIX)
 
 
 @bp.get("/health")

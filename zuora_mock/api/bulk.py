@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
-from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.context import context, emulator, public_base_url
+from zuora_mock.api.families import V1_PREFIX
 from zuora_mock.api.responses import json_response
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.results import CONTENT_TYPE
 from zuora_mock.backend.massactions.upload import validate_upload
 from zuora_mock.core.errors import InvalidValue, MissingField
 
-bp = Blueprint("bulk", __name__, url_prefix="/v1")
+bp = Blueprint("bulk", __name__, url_prefix=V1_PREFIX)
 
 
 def content_disposition(name: str) -> str:
@@ -22,11 +23,6 @@ def content_disposition(name: str) -> str:
     if fallback == name:
         return f'attachment; filename="{name}"'
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def public_base_url() -> str:
-    """Where generated links point: the base_url setting, else the URL this request came in on."""
-    return emulator().settings.base_url or request.host_url
 
 
 @bp.post("/bulk")
@@ -53,24 +49,24 @@ def create_mass_action() -> Response:
         filename, data, params["actionType"], params.get("checksum"), emulator().settings.bulk_max_file_bytes
     )
     del data
-    bulk_key = g.data.bulk.submit(upload)
+    bulk_key = context().entity_data().bulk.submit(upload)
     return json_response({"success": True, "bulkKey": bulk_key})
 
 
 @bp.get("/bulk/<bulk_key>")
 def get_mass_action(bulk_key: str) -> Response:
-    return json_response(g.data.bulk.status(bulk_key, public_base_url()))
+    return json_response(context().entity_data().bulk.status(bulk_key, public_base_url()))
 
 
 @bp.put("/bulk/<bulk_key>/stop")
 def stop_mass_action(bulk_key: str) -> Response:
-    g.data.bulk.stop(bulk_key)
+    context().entity_data().bulk.stop(bulk_key)
     return json_response({"success": True})
 
 
 @bp.get("/files/<file_id>")
 def get_file(file_id: str) -> Response:
-    name, archive = g.data.bulk.file(file_id)
+    name, archive = context().entity_data().bulk.file(file_id)
     zip_name = name.rsplit(".", 1)[0] + ".zip"
     return Response(
         archive,

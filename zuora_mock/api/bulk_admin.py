@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.context import emulator, public_base_url
+from zuora_mock.api.families import BULK_ADMIN_PREFIX
 from zuora_mock.api.responses import json_response, read_json
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.store import MassActionStore
 from zuora_mock.core.errors import InvalidValue, NotFound
 
-bp = Blueprint("bulk_admin", __name__, url_prefix="/_mock/bulk")
+bp = Blueprint("bulk_admin", __name__, url_prefix=BULK_ADMIN_PREFIX)
 
 
 def _store_of(bulk_key: str) -> MassActionStore:
@@ -30,5 +31,4 @@ def advance(bulk_key: str) -> Response:
     rows = body.get("rows")
     if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
         raise InvalidValue(m.MSG_ADMIN_ROWS)
-    base_url = emulator().settings.base_url or request.host_url
-    return json_response(_store_of(bulk_key).advance(bulk_key, rows, base_url))
+    return json_response(_store_of(bulk_key).advance(bulk_key, rows, public_base_url()))

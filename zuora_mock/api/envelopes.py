@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 
+from zuora_mock.api.families import OAUTH, OBJECTS, V1
 from zuora_mock.core import ids
 from zuora_mock.core.errors import (
     RESOURCE_CUSTOM_OBJECTS,
@@ -16,12 +17,6 @@ from zuora_mock.core.errors import (
     RateLimited,
     ZuoraError,
 )
-
-# The API families: each renders errors in its own envelope.
-V1 = "v1"
-OBJECTS = "objects"
-OAUTH = "oauth"
-ADMIN = "admin"
 
 WWW_AUTHENTICATE = "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"
 
@@ -36,17 +31,6 @@ _REASON_PHRASES = {
     429: "Too Many Requests",
     500: "Internal Server Error",
 }
-
-
-def family_for_path(path: str) -> str:
-    """Which API family a URL path belongs to."""
-    if path.startswith("/objects/") or path == "/objects":
-        return OBJECTS
-    if path.startswith("/oauth/"):
-        return OAUTH
-    if path.startswith("/_mock/") or path == "/_mock":
-        return ADMIN
-    return V1
 
 
 def v1_success(**fields: Any) -> dict[str, Any]:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
-from zuora_mock.api.pipeline import emulator
+from zuora_mock.api.context import context, emulator
+from zuora_mock.api.families import OAUTH_PREFIX
 from zuora_mock.api.responses import json_response
 from zuora_mock.core.errors import MSG_RATE_LIMIT, OAuthError, RateLimited
 
-bp = Blueprint("oauth", __name__)
+bp = Blueprint("oauth", __name__, url_prefix=OAUTH_PREFIX)
 
 MSG_OAUTH_CONTENT_TYPE = "Content-Type must be application/x-www-form-urlencoded"
 
 
-@bp.post("/oauth/token")
+@bp.post("/token")
 def create_token() -> Response:
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise OAuthError(MSG_OAUTH_CONTENT_TYPE, status=415)
@@ -21,7 +22,7 @@ def create_token() -> Response:
     tenant = emu.registry.tenant_for_client(request.form.get("client_id", ""))
     limiter = tenant.auth_rate if tenant is not None else emu.anonymous_auth_rate
     state = limiter.hit(emu.clock.now())
-    g.auth_rate = state
+    context().auth_rate = state
     if state.exceeded_window:
         raise RateLimited(
             MSG_RATE_LIMIT.format(window=state.exceeded_window, seconds=state.reset),
@@ -41,7 +42,7 @@ def create_token() -> Response:
 @bp.after_request
 def auth_rate_headers(response: Response) -> Response:
     """Token responses carry the per-minute auth quota instead of RateLimit-*."""
-    state = g.get("auth_rate")
+    state = context().auth_rate
     if state is not None:
         limit = state.limit_header.split(",", 1)[0]
         response.headers["X-RateLimit-Limit-minute"] = limit

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
+from zuora_mock.api.context import context
+from zuora_mock.api.families import OBJECTS_PREFIX
 from zuora_mock.api.responses import json_response, read_json
 from zuora_mock.backend.customobjects import messages as m
 from zuora_mock.backend.customobjects.batch import parse_batch
 from zuora_mock.backend.customobjects.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CustomObjectStore, etag
 from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 
-bp = Blueprint("objects", __name__, url_prefix="/objects")
+bp = Blueprint("objects", __name__, url_prefix=OBJECTS_PREFIX)
 
 _CREATE_KEYS = frozenset({"allowPartialSuccess", "records"})
 
 
 def _store() -> CustomObjectStore:
-    return g.data.objects
+    return context().entity_data().objects
 
 
 def _int_arg(name: str, default: int, low: int, high: int | None, message: str) -> int:

@@ -1,4 +1,4 @@
-"""The request pipeline every Zuora path goes through: headers, auth, entity, limits, idempotency, finishing."""
+"""The request pipeline of every Zuora path: headers, auth, entity, limits, idempotency, finishing."""
 
 from __future__ import annotations
 
@@ -6,15 +6,22 @@ import sys
 import traceback
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from zuora_mock.api import envelopes
 from zuora_mock.api.compression import BODY_CONSUMED_KEY, BODY_ERROR_KEY, maybe_compress
-from zuora_mock.backend.emulator import Emulator
+from zuora_mock.api.context import (
+    PendingKey,
+    RequestContext,
+    context,
+    emulator,
+    peek_context,
+    start_context,
+)
+from zuora_mock.api.families import ADMIN, OAUTH, OBJECTS, V1
 from zuora_mock.backend.idempotency import StoredResponse
-from zuora_mock.backend.tenants import Registry, Tenant
-from zuora_mock.core import ids
+from zuora_mock.backend.tenants import Tenant, Token
 from zuora_mock.core.errors import (
     MSG_BODY_TOO_LARGE,
     MSG_CONCURRENCY_LIMIT,
@@ -42,8 +49,6 @@ from zuora_mock.core.errors import (
     NotFound as ZuoraNotFound,
 )
 
-# Where create_app keeps the Emulator of an app.
-EXTENSION_KEY = "zuora_mock"
 TRACK_ID_FORBIDDEN = set(":;\"'")
 CODE_ENTITY = 90000020
 CODE_ENTITY_MISSING = 90000022
@@ -53,13 +58,6 @@ RETRY_AFTER_CONCURRENCY = "120"
 IDEMPOTENT_METHODS = ("POST", "PATCH")
 # Headers that belong to the original response and are replayed with it.
 _REPLAYED_HEADERS = ("Content-Type", "Zuora-Request-Id", "ETag", "Location")
-
-
-def emulator() -> Emulator:
-    """The Emulator of the current app (registry, clock, settings)."""
-    found = current_app.extensions[EXTENSION_KEY]
-    assert isinstance(found, Emulator)
-    return found
 
 
 def valid_track_id(value: str) -> bool:
@@ -73,19 +71,16 @@ def _pipeline_error(err: ZuoraError) -> ZuoraError:
 
 def begin_request() -> Response | None:
     """before_request: everything Zuora checks before an operation runs; may answer a replay."""
-    g.request_id = ids.request_id()
-    g.family = envelopes.family_for_path(request.path)
-    g.slot = None
-    g.idempotency = None
+    ctx = start_context()
     track_id = request.headers.get("Zuora-Track-Id")
-    g.track_id = track_id if track_id is not None and valid_track_id(track_id) else None
+    ctx.track_id = track_id if track_id is not None and valid_track_id(track_id) else None
     try:
-        return _check(track_id)
+        return _check(ctx, track_id)
     except ZuoraError as err:
         raise _pipeline_error(err) from None
 
 
-def _check(track_id: str | None) -> Response | None:
+def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
     """Front door (track id, route, size), then the gateway (token, rate), then the request itself."""
     if track_id is not None and not valid_track_id(track_id):
         raise InvalidValue(MSG_TRACK_ID)
@@ -95,38 +90,38 @@ def _check(track_id: str | None) -> Response | None:
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit))
     body_error = request.environ.get(BODY_ERROR_KEY)
-    if g.family not in (envelopes.V1, envelopes.OBJECTS):
+    if ctx.family not in (V1, OBJECTS):
         if body_error is not None:
             raise body_error
         return None
     emu = emulator()
-    registry: Registry = emu.registry
-    token = registry.authenticate(request.headers.get("Authorization"))
-    g.token, g.tenant = token, token.tenant
+    token = emu.registry.authenticate(request.headers.get("Authorization"))
+    tenant = ctx.tenant = token.tenant
+    ctx.token = token
     now = emu.clock.now()
-    g.rate = token.tenant.rate.hit(now)  # unsuccessful requests count too, as in Zuora
-    if g.rate.exceeded_window:
+    rate = ctx.rate = tenant.rate.hit(now)  # unsuccessful requests count too, as in Zuora
+    if rate.exceeded_window:
         raise RateLimited(
-            MSG_RATE_LIMIT.format(window=g.rate.exceeded_window, seconds=g.rate.reset),
-            headers={"Retry-After": str(g.rate.reset)},
+            MSG_RATE_LIMIT.format(window=rate.exceeded_window, seconds=rate.reset),
+            headers={"Retry-After": str(rate.reset)},
         )
-    g.entity_id = _select_entity(token)
-    _check_orgs(token.tenant)
-    g.data = token.tenant.data(g.entity_id)
+    entity_id = ctx.entity_id = _select_entity(token)
+    _check_orgs(tenant)
+    ctx.data = tenant.data(entity_id)
     if body_error is not None:
         # gzip problems are the request's own: a caller without a valid token learns only that (401).
         raise body_error
-    if g.family == envelopes.V1:
-        gauge = token.tenant.concurrency[g.entity_id]
+    if ctx.family == V1:
+        gauge = tenant.concurrency[entity_id]
         if not gauge.acquire():
             raise LimitExceeded(
                 MSG_CONCURRENCY_LIMIT, code=50000070, headers={"Retry-After": RETRY_AFTER_CONCURRENCY}
             )
-        g.slot = gauge
-    return _idempotency(token.tenant, now)
+        ctx.slot = gauge
+    return _idempotency(ctx, tenant, entity_id, now)
 
 
-def _select_entity(token: Any) -> str:
+def _select_entity(token: Token) -> str:
     header = request.headers.get("Zuora-Entity-Ids")
     if header is None or not header.strip():
         if len(token.entity_ids) > 1:
@@ -150,7 +145,7 @@ def _check_orgs(tenant: Tenant) -> None:
         raise PermissionDenied(MSG_ORG_INVALID.format(orgs=",".join(unknown)[:200]), code=CODE_ORG)
 
 
-def _idempotency(tenant: Tenant, now: float) -> Response | None:
+def _idempotency(ctx: RequestContext, tenant: Tenant, entity_id: str, now: float) -> Response | None:
     key = request.headers.get("Idempotency-Key")
     if key is None or request.method not in IDEMPOTENT_METHODS:
         return None
@@ -158,49 +153,51 @@ def _idempotency(tenant: Tenant, now: float) -> Response | None:
         raise InvalidValue(MSG_IDEMPOTENCY_KEY_LENGTH)
     owner = object()
     replay = tenant.idempotency.begin(
-        key, request.method, request.full_path.rstrip("?"), now, owner, scope=g.entity_id
+        key, request.method, request.full_path.rstrip("?"), now, owner, scope=entity_id
     )
     if replay is not None:
-        g.replayed = True
+        ctx.replayed = True
         return Response(replay.body, status=replay.status, headers=replay.headers)
-    g.idempotency = (tenant.idempotency, key, owner)
+    ctx.idempotency = PendingKey(tenant.idempotency, key, owner)
     return None
 
 
 def finish_response(response: Response) -> Response:
     """after_request: Zuora's response headers, idempotent storage, then compression."""
-    if g.get("replayed"):
-        g.request_id = response.headers.get("Zuora-Request-Id", g.request_id)
-    response.headers["Zuora-Request-Id"] = g.request_id
+    ctx = context()
+    if ctx.replayed:
+        ctx.request_id = response.headers.get("Zuora-Request-Id", ctx.request_id)
+    response.headers["Zuora-Request-Id"] = ctx.request_id
     if request.method == "OPTIONS" and response.mimetype == "text/html" and not response.content_length:
         del response.headers["Content-Type"]  # Flask's automatic OPTIONS answer: an Allow header, no body
-    if g.get("track_id") is not None:
-        response.headers["Zuora-Track-Id"] = g.track_id
-    _limit_headers(response)
-    if g.get("idempotency") is not None:
-        cache, key, owner = g.idempotency
+    if ctx.track_id is not None:
+        response.headers["Zuora-Track-Id"] = ctx.track_id
+    _limit_headers(ctx, response)
+    pending = ctx.idempotency
+    if pending is not None:
         stored = [(name, response.headers[name]) for name in _REPLAYED_HEADERS if name in response.headers]
-        cache.complete(key, owner, StoredResponse(response.status_code, response.get_data(), stored))
-        g.idempotency = None
+        pending.cache.complete(
+            pending.key, pending.owner, StoredResponse(response.status_code, response.get_data(), stored)
+        )
+        ctx.idempotency = None
     _compress(response)
     _close_if_body_unread(response)
     return response
 
 
-def _limit_headers(response: Response) -> None:
-    tenant = g.get("tenant")
-    rate = g.get("rate")
-    if g.family == envelopes.OAUTH or g.family == envelopes.ADMIN:
+def _limit_headers(ctx: RequestContext, response: Response) -> None:
+    tenant, rate, token = ctx.tenant, ctx.rate, ctx.token
+    if ctx.family == OAUTH or ctx.family == ADMIN:
         return
     if rate is None:
         rate = (tenant.rate if tenant else emulator().anonymous_rate).peek(emulator().clock.now())
     response.headers["RateLimit-Limit"] = rate.limit_header
     response.headers["RateLimit-Remaining"] = str(rate.remaining)
     response.headers["RateLimit-Reset"] = str(rate.reset)
-    if g.family == envelopes.V1 and tenant is not None and response.status_code != 401:
+    if ctx.family == V1 and tenant is not None and token is not None and response.status_code != 401:
         # The slot of this request is still held here, so `remaining` already counts it. A request refused
         # before its entity was known reports the gauge of the token's first entity.
-        gauge = tenant.concurrency[g.get("entity_id") or g.token.entity_ids[0]]
+        gauge = tenant.concurrency[ctx.entity_id or token.entity_ids[0]]
         response.headers["Concurrency-Limit-Type"] = CONCURRENCY_LIMIT_TYPE
         response.headers["Concurrency-Limit-Limit"] = str(gauge.limit)
         response.headers["Concurrency-Limit-Remaining"] = str(gauge.remaining)
@@ -246,13 +243,15 @@ def _drain(stream: Any) -> bool:
 
 def end_request(exc: BaseException | None) -> None:
     """teardown_request: release the concurrency slot and any idempotency key left unanswered."""
-    slot = g.pop("slot", None)
+    ctx = peek_context()
+    if ctx is None:
+        return
+    slot, ctx.slot = ctx.slot, None
     if slot is not None:
         slot.release()
-    pending = g.pop("idempotency", None)
+    pending, ctx.idempotency = ctx.idempotency, None
     if pending is not None:
-        cache, key, owner = pending
-        cache.abandon(key, owner)
+        pending.cache.abandon(pending.key, pending.owner)
 
 
 def http_to_zuora(exc: HTTPException) -> ZuoraError:
@@ -277,12 +276,12 @@ def render(err: ZuoraError) -> Response:
     from zuora_mock.api.responses import json_response
 
     emu = emulator()
-    family = g.get("family") or envelopes.family_for_path(request.path)
+    ctx = context()
     business_status = 200 if emu.settings.v1_error_status == "200" else None
     body, status, headers = envelopes.render_error(
         err,
-        family,
-        request_id=g.get("request_id") or ids.request_id(),
+        ctx.family,
+        request_id=ctx.request_id,
         path=request.path,
         epoch=emu.clock.now(),
         v1_business_status=business_status,
