@@ -244,11 +244,11 @@ def test_full_record_needs_required_fields(definition, fields, expected):
 
 def test_first_problem_in_submitted_order_wins(definition):
     failure = definition.check_fields({"Seats__c": "x", "Plate__c": ""}, full=False)
-    assert failure is not None and failure[0] == m.CODE_TYPE
+    assert failure is not None and failure.code == m.CODE_TYPE
 
 
 @pytest.mark.parametrize("cut", range(len("2024-07-09T06:41:17.377+02:00") + 1))
 def test_every_truncated_datetime_is_answered_not_raised(definition, cut):
     value = "2024-07-09T06:41:17.377+02:00"[:cut]
     result = definition.check_fields({"SeenAt__c": value}, full=False)
-    assert result is None or result[0] == m.CODE_INVALID
+    assert result is None or result.code == m.CODE_INVALID

@@ -8,6 +8,7 @@ from typing import Any
 
 from zuora_mock.backend.customobjects import messages as m
 from zuora_mock.backend.customobjects.columns import all_plain_and_valid
+from zuora_mock.backend.customobjects.messages import Failure
 from zuora_mock.backend.customobjects.records import (
     ID_LENGTH,
     Claims,
@@ -124,16 +125,16 @@ def plan_update(
     # Keys of a JSON object are unique, so each record appears once and is checked against the stored state.
     for record_id, values in records.items():
         if values.__class__ is not dict:
-            failures.append(failure_detail((m.CODE_INVALID, m.MSG_RECORD_NOT_OBJECT), {}, record_id))
+            failures.append(failure_detail(Failure(m.CODE_INVALID, m.MSG_RECORD_NOT_OBJECT), {}, record_id))
             continue
         current = stored.get(record_id)
         if current is None:
-            failure = (
-                (m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100]))
+            missing = (
+                Failure(m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100]))
                 if len(record_id) != ID_LENGTH
-                else (m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND)
+                else Failure(m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND)
             )
-            failures.append(failure_detail(failure, values, record_id))
+            failures.append(failure_detail(missing, values, record_id))
             continue
         result = False if columns_valid else check_values(values)
         failure = None if result is True or result is False else result

@@ -19,11 +19,11 @@ from zuora_mock.backend.customobjects.fields import (
     FAST_TEXT,
     FRACTION_SCALE,
     Check,
-    Failure,
     canonical_datetime,
     compile_check,
     fast_path,
 )
+from zuora_mock.backend.customobjects.messages import Failure
 from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 
 NAMESPACE = "default"
@@ -285,10 +285,10 @@ class Definition:
                 if name in RECORD_SYSTEM_KEYS:
                     plain = False
                     continue
-                return m.CODE_UNKNOWN_FIELD, m.MSG_UNKNOWN_FIELD.format(field=name)
+                return Failure(m.CODE_UNKNOWN_FIELD, m.MSG_UNKNOWN_FIELD.format(field=name))
             if value is None:
                 if name in self.required_set:
-                    return m.CODE_MISSING, m.MSG_REQUIRED_NULL.format(field=name)
+                    return Failure(m.CODE_MISSING, m.MSG_REQUIRED_NULL.format(field=name))
                 plain = False
                 continue
             kind = spec[0]
@@ -322,7 +322,9 @@ class Definition:
         """A full record (create, PUT) must hold every required field."""
         missing = [name for name in self.required if name not in record]
         if missing:
-            return m.CODE_MISSING, m.MSG_MISSING_REQUIRED.format(fields=orjson.dumps(missing).decode())
+            return Failure(
+                m.CODE_MISSING, m.MSG_MISSING_REQUIRED.format(fields=orjson.dumps(missing).decode())
+            )
         return None
 
     def check_fields(self, values: Mapping[str, Any], *, full: bool) -> Failure | None:
@@ -420,7 +422,7 @@ def _parse_property(obj: str, field: str, raw: Any, filterable: bool) -> tuple[d
     if default is not None:
         failure = check(default)
         if failure is not None:
-            raise InvalidValue(m_format(MSG_FIELD_DEFAULT, object=obj, field=field, problem=failure[1]))
+            raise InvalidValue(m_format(MSG_FIELD_DEFAULT, object=obj, field=field, problem=failure.message))
     wire = {k: v for k, v in raw.items() if k != "origin"}
     if text_like and "maxLength" not in wire:
         wire["maxLength"] = max_length

@@ -10,9 +10,9 @@ from typing import Any
 import orjson
 
 from zuora_mock.backend.customobjects import messages as m
+from zuora_mock.backend.customobjects.messages import Failure
 
-# A check returns None for a valid value, else (code, message).
-Failure = tuple[int, str]
+# A check returns None for a valid value, else the Failure to report.
 Check = Callable[[Any], Failure | None]
 
 _JSON_TYPES = {
@@ -89,12 +89,14 @@ def compile_check(
     maximum: float | None = None,
 ) -> Check:
     """Build the value check of one custom field for non-null values (the empty string included)."""
-    empty: Failure = (m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name))
+    empty = Failure(m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name))
 
     def wrong_type(value: Any, expected: str) -> Failure:
         if value == "":
             return empty
-        return m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected=expected, actual=json_type(value))
+        return Failure(
+            m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected=expected, actual=json_type(value))
+        )
 
     if kind == "boolean":
 
@@ -109,7 +111,9 @@ def compile_check(
         return _compile_number(name, kind, minimum, maximum, wrong_type)
 
     def too_long(value: str) -> Failure:
-        return m.CODE_INVALID, m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=max_length)
+        return Failure(
+            m.CODE_INVALID, m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=max_length)
+        )
 
     limit = max_length if max_length is not None else 1 << 62
     if enum is not None:
@@ -117,7 +121,7 @@ def compile_check(
         allowed_text = _enum_text(enum)
 
         def not_allowed(value: str) -> Failure:
-            return m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=allowed_text)
+            return Failure(m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=allowed_text))
 
         if multiselect:
 
@@ -155,7 +159,7 @@ def compile_check(
             if not value:
                 return empty
             if not valid(value):
-                return m.CODE_INVALID, message.format(value=value, pattern=pattern)
+                return Failure(m.CODE_INVALID, message.format(value=value, pattern=pattern))
             return too_long(value) if len(value) > limit else None
 
         return check_format
@@ -181,16 +185,16 @@ def _compile_number(
     limit = 10**MAX_INTEGER_DIGITS
     low = minimum if minimum is not None else -limit
     high = maximum if maximum is not None else limit
-    digits: Failure = (m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name))
+    digits = Failure(m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name))
     integer_only = kind == "integer"
 
     def out_of_range(value: float) -> Failure | None:
         if not -limit < value < limit:
             return digits
         if minimum is not None and value < minimum:
-            return m.CODE_INVALID, MSG_BELOW_MINIMUM.format(bound=minimum, value=value)
+            return Failure(m.CODE_INVALID, MSG_BELOW_MINIMUM.format(bound=minimum, value=value))
         if maximum is not None and value > maximum:
-            return m.CODE_INVALID, MSG_ABOVE_MAXIMUM.format(bound=maximum, value=value)
+            return Failure(m.CODE_INVALID, MSG_ABOVE_MAXIMUM.format(bound=maximum, value=value))
         return None
 
     def check_number(value: Any) -> Failure | None:

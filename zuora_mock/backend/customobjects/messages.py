@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # 8-digit codes: resource 710125 + Zuora's category (docs section 8.3).
 CODE_INVALID = 71012520
 CODE_UNKNOWN_FIELD = 71012521
@@ -12,6 +14,14 @@ CODE_NOT_FOUND = 71012540
 CODE_MALFORMED = 71012590
 
 MAX_RECORDS_PER_CALL = 1000
+
+
+class Failure(NamedTuple):
+    """Why a record was refused: one of the codes above and its message, as a `details` entry shows them."""
+
+    code: int
+    message: str
+
 
 # Top-level messages of record writes (the create and update ones are documented, "Unabled" included).
 MSG_CREATE_INVALID = "Request contains invalid record that failed validation against the object schema."

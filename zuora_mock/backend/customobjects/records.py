@@ -12,7 +12,7 @@ from zuora_mock.backend.customobjects.definitions import (
     Definition,
     apply_patch,
 )
-from zuora_mock.backend.customobjects.fields import Failure
+from zuora_mock.backend.customobjects.messages import Failure
 
 ID_LENGTH = 36
 
@@ -85,7 +85,7 @@ class Claims:
                 continue
             owner = self.owner(field, value)
             if owner is not None and owner != record_id:
-                return m.CODE_LIMIT, m.MSG_NOT_UNIQUE.format(field=field, value=value)
+                return Failure(m.CODE_LIMIT, m.MSG_NOT_UNIQUE.format(field=field, value=value))
         return None
 
     def accept(self, record_id: str, previous: Mapping[str, Any] | None, values: Mapping[str, Any]) -> None:
@@ -117,8 +117,11 @@ def check_relationships(
         else:
             found = zuora_object_exists(link.object, value)
         if not found:
-            return m.CODE_INVALID, m.MSG_BROKEN_RELATIONSHIP.format(
-                field=link.field, namespace=link.namespace, object=link.object, value=value
+            return Failure(
+                m.CODE_INVALID,
+                m.MSG_BROKEN_RELATIONSHIP.format(
+                    field=link.field, namespace=link.namespace, object=link.object, value=value
+                ),
             )
     return None
 
@@ -173,4 +176,4 @@ def failure_detail(failure: Failure, record: Mapping[str, Any], record_id: Any =
     for key, value in record.items():
         if key != "Id" or record_id is None:
             echoed[key] = value
-    return {"code": failure[0], "message": failure[1], "record": echoed}
+    return {"code": failure.code, "message": failure.message, "record": echoed}

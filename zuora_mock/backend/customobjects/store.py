@@ -111,7 +111,7 @@ class CustomObjectStore:
                 raise FixtureError(path, f"{where}.Id {record_id} is used twice")
             failure = data.definition.check_fields(record, full=True) or claims.conflict(record_id, record)
             if failure is not None:
-                raise FixtureError(path, f"{where}: {failure[1]}")
+                raise FixtureError(path, f"{where}: {failure.message}")
             for key in ("CreatedDate", "UpdatedDate"):
                 if key in record and not (isinstance(record[key], str) and valid_datetime(record[key])):
                     raise FixtureError(path, f"{where}.{key} must be an ISO-8601 date-time")
@@ -128,7 +128,7 @@ class CustomObjectStore:
         for index, record in enumerate(seed_file.data["records"]):
             failure = check_relationships(data.definition, record, self.objects, lambda _o, _i: True)
             if failure is not None:
-                raise FixtureError(seed_file.path, f"records[{index}]: {failure[1]}")
+                raise FixtureError(seed_file.path, f"records[{index}]: {failure.message}")
 
     def close(self) -> None:
         """Nothing runs in the background here."""
@@ -294,7 +294,7 @@ class CustomObjectStore:
                 or check_relationships(definition, values, self.objects, self.zuora_object_exists)
             )
             if failure is not None:
-                raise InvalidValue(failure[1], code=failure[0])
+                raise InvalidValue(failure.message, code=failure.code)
             record = merged_record(
                 current, values, self.user_id, ids.iso_millis(self.clock.now()), replace=replace
             )
