@@ -94,14 +94,76 @@ def container_env(port: int) -> dict[str, str]:
 
 def test_dockerfile_is_slim_non_root_one_process_and_needs_no_curl() -> None:
     env = dockerfile_env()
-    assert re.fullmatch(r"python:3\.1[1-9]-slim", one("FROM"))
     assert one("USER") not in ("root", "0")
     assert env["ZUORA_MOCK_HOST"] == "0.0.0.0"
     assert one("EXPOSE") == env["ZUORA_MOCK_PORT"] == "8080"
-    assert exec_form(one("VOLUME")) == ["/fixtures"]
+    # No anonymous volume: every `docker run` would leave one behind. Users bind-mount fixtures instead.
+    assert "VOLUME" not in [key for key, _ in instructions()]
     assert exec_form(one("CMD")) == ["zuora-mock"]
-    assert "pip install --no-cache-dir ." in one("RUN")
     assert "curl" not in DOCKERFILE.read_text() and "wget" not in DOCKERFILE.read_text()
+
+
+def test_base_image_is_pinned_to_the_python_minor_the_tests_run_on() -> None:
+    """An exact patch release (or a digest) of the slim image, on the minor version mypy and CI use."""
+    match = re.fullmatch(r"python:(3\.\d+)\.\d+-slim-[a-z]+(@sha256:[0-9a-f]{64})?", one("FROM"))
+    assert match, one("FROM")
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert match.group(1) == config["tool"]["mypy"]["python_version"] == "3.11"
+
+
+def test_dependencies_are_installed_from_the_constraints_file() -> None:
+    run = one("RUN")
+    assert "PIP_CONSTRAINT=/src/constraints.txt pip install --no-cache-dir ." in run
+    copied = [part for key, rest in instructions() if key == "COPY" for part in rest.split()[:-1]]
+    assert "constraints.txt" in copied
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    for name in copied:
+        assert (ROOT / name).exists(), name
+        assert f"!{name}" in ignore, f"{name} is copied but .dockerignore leaves it out of the context"
+
+
+def pinned_versions() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep, f"constraints.txt pins exact versions only: {line!r}"
+            pins[canonical(name)] = version
+    return pins
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_constraints_pin_every_runtime_dependency_within_pyproject_ranges() -> None:
+    """A dependency added to pyproject.toml (or pulled in by one) must be pinned for the image too."""
+    import importlib.metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pins = pinned_versions()
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for text in declared:
+        requirement = Requirement(text)
+        assert canonical(requirement.name) in pins, f"{requirement.name} is not in constraints.txt"
+        assert requirement.specifier.contains(pins[canonical(requirement.name)]), text
+    pending = [Requirement(text).name for text in declared]
+    seen: set[str] = set()
+    while pending:
+        name = canonical(pending.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        assert name in pins, f"{name} (a dependency of a dependency) is not in constraints.txt"
+        for text in importlib.metadata.requires(name) or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
 
 
 def test_the_image_command_serves_and_its_healthcheck_passes() -> None:
