@@ -1,4 +1,4 @@
-"""`POST /objects/batch/default/{object}`: the request envelope and the validate-then-apply step."""
+"""`POST /objects/batch/default/{object}`: the validate-then-apply step (api.commands checks the envelope)."""
 
 from __future__ import annotations
 
@@ -18,72 +18,6 @@ from zuora_mock.backend.customobjects.records import (
     merged_record,
     valid_id,
 )
-from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
-
-UPDATE = "update"
-DELETE = "delete"
-_ACTION_KEYS = frozenset({"type", "allowPartialSuccess", "records", "ids"})
-
-
-@dataclass(frozen=True)
-class BatchAction:
-    """A checked batch request: what to do, and to which records."""
-
-    type: str
-    allow_partial: bool
-    records: dict[str, Any] | None = None
-    ids: list[Any] | None = None
-
-
-def _envelope_error(cls: type[ZuoraError], message: str) -> ZuoraError:
-    # Envelope errors carry an empty details list, like the record-level ones (docs section 8.3).
-    return cls(message[:500], details=[])
-
-
-def parse_batch(body: Any) -> BatchAction:
-    """Check the envelope in Zuora's order; anything wrong is refused before any record is looked at."""
-    for key in body:
-        if key != "action":
-            raise _envelope_error(UnknownField, m.MSG_BODY_UNKNOWN.format(field=str(key)[:100]))
-    if "action" not in body or body["action"] is None:
-        raise _envelope_error(MissingField, m.MSG_ACTION_REQUIRED)
-    action = body["action"]
-    if not isinstance(action, dict):
-        raise _envelope_error(InvalidValue, m.MSG_ACTION_NOT_OBJECT)
-    for key in action:
-        if key not in _ACTION_KEYS:
-            raise _envelope_error(UnknownField, m.MSG_ACTION_UNKNOWN.format(field=str(key)[:100]))
-    kind = action.get("type")
-    if kind is None:
-        raise _envelope_error(MissingField, m.MSG_ACTION_TYPE_REQUIRED)
-    if kind not in (UPDATE, DELETE):
-        shown = kind if isinstance(kind, str) else repr(kind)
-        raise _envelope_error(InvalidValue, m.MSG_ACTION_TYPE_INVALID.format(value=shown[:50]))
-    partial = action.get("allowPartialSuccess", False)
-    if partial is None:
-        partial = False
-    if not isinstance(partial, bool):
-        raise _envelope_error(InvalidValue, m.MSG_PARTIAL_BOOL.format(field="action.allowPartialSuccess"))
-    records, ids = action.get("records"), action.get("ids")
-    if kind == UPDATE:
-        if ids is not None:
-            raise _envelope_error(InvalidValue, m.MSG_UPDATE_WITH_IDS)
-        if records is None:
-            raise _envelope_error(MissingField, m.MSG_UPDATE_NEEDS_RECORDS)
-        if not isinstance(records, dict):
-            raise _envelope_error(InvalidValue, m.MSG_RECORDS_MAP)
-        if len(records) > m.MAX_RECORDS_PER_CALL:
-            raise _envelope_error(RuleRestriction, m.MSG_TOO_MANY_RECORDS.format(count=len(records)))
-        return BatchAction(UPDATE, partial, records=records)
-    if records is not None:
-        raise _envelope_error(InvalidValue, m.MSG_DELETE_WITH_RECORDS)
-    if ids is None:
-        raise _envelope_error(MissingField, m.MSG_DELETE_NEEDS_IDS)
-    if not isinstance(ids, list):
-        raise _envelope_error(InvalidValue, m.MSG_IDS_LIST)
-    if len(ids) > m.MAX_RECORDS_PER_CALL:
-        raise _envelope_error(RuleRestriction, m.MSG_TOO_MANY_IDS.format(count=len(ids)))
-    return BatchAction(DELETE, False, ids=ids)
 
 
 @dataclass(frozen=True)

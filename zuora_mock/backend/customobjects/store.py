@@ -10,8 +10,9 @@ from typing import Any
 
 import orjson
 
+from zuora_mock.backend.commands import BatchAction
 from zuora_mock.backend.customobjects import messages as m
-from zuora_mock.backend.customobjects.batch import BatchAction, check_delete_ids, plan_update
+from zuora_mock.backend.customobjects.batch import check_delete_ids, plan_update
 from zuora_mock.backend.customobjects.definitions import parse_definitions
 from zuora_mock.backend.customobjects.fields import valid_datetime
 from zuora_mock.backend.customobjects.query import compile_query
@@ -188,8 +189,6 @@ class CustomObjectStore:
         self, name: str, records: list[Any], allow_partial: bool
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Create records in one step; all-or-nothing unless allow_partial. Returns (created, failures)."""
-        if len(records) > m.MAX_RECORDS_PER_CALL:
-            raise RuleRestriction(m.MSG_TOO_MANY_RECORDS.format(count=len(records)), details=[])
         with self.lock:
             data = self._object(name)
             definition = data.definition
