@@ -55,7 +55,7 @@ def plan_update(
     planned_unique: list[tuple[dict[str, Any], dict[str, Any]]] = []
     failures: list[dict[str, Any]] = []
     # One column-wise pass settles the usual all-valid batch; otherwise each record is checked on its own.
-    columns_valid = all_plain_and_valid(definition.fast, records)
+    columns_valid = all_plain_and_valid(definition.rules, records)
     # Keys of a JSON object are unique, so each record appears once and is checked against the stored state.
     for record_id, values in records.items():
         if values.__class__ is not dict:

@@ -10,19 +10,7 @@ from typing import Any
 import orjson
 
 from zuora_mock.backend.customobjects import messages as m
-from zuora_mock.backend.customobjects.fields import (
-    FAST_BOOLEAN,
-    FAST_DATETIME,
-    FAST_ENUM,
-    FAST_INTEGER,
-    FAST_NUMBER,
-    FAST_TEXT,
-    FRACTION_SCALE,
-    Check,
-    canonical_datetime,
-    compile_check,
-    fast_path,
-)
+from zuora_mock.backend.customobjects.fields import FieldRule, compile_rule
 from zuora_mock.backend.customobjects.messages import Failure
 from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 
@@ -201,8 +189,7 @@ class FieldSpec:
     enum: tuple[str, ...] | None
     multiselect: bool
     default: Any
-    check: Check
-    fast: tuple[Any, ...]
+    rule: FieldRule
 
 
 @dataclass(frozen=True)
@@ -240,8 +227,9 @@ class Definition:
         self.relationships = relationships
         self.related_objects = related_objects
         self.defaults = {f.name: f.default for f in fields.values() if f.default is not None}
-        self.checks: dict[str, Check] = {name: spec.check for name, spec in fields.items()}
-        self.fast: dict[str, tuple[Any, ...]] = {name: spec.fast for name, spec in fields.items()}
+        self.rules: dict[str, FieldRule] = {name: spec.rule for name, spec in fields.items()}
+        # Bound once: the per-record loop calls these for every value.
+        self.checks = {name: rule.check for name, rule in self.rules.items()}
         self.unique_set = frozenset(unique)
         self.relationship_fields = frozenset(link.field for link in relationships)
         # Fields whose values need the store (unique indexes, related records), not just the value.
@@ -277,11 +265,11 @@ class Definition:
         False: every field is a plain valid value (no null, no system key), so the caller may build the new
         version with one dict merge. True: the values are valid but need merge() (nulls clear fields).
         """
-        fast = self.fast
+        checks = self.checks
         plain = True
         for name, value in values.items():
-            spec = fast.get(name)
-            if spec is None:
+            check = checks.get(name)
+            if check is None:
                 if name in RECORD_SYSTEM_KEYS:
                     plain = False
                     continue
@@ -291,29 +279,7 @@ class Definition:
                     return Failure(m.CODE_MISSING, m.MSG_REQUIRED_NULL.format(field=name))
                 plain = False
                 continue
-            kind = spec[0]
-            cls = value.__class__
-            # Inline acceptance of the usual values; anything else goes through the field's full check.
-            if kind == FAST_TEXT:
-                if cls is str and value and len(value) <= spec[1]:
-                    continue
-            elif kind == FAST_ENUM:
-                if cls is str and value in spec[2] and len(value) <= spec[1]:
-                    continue
-            elif kind == FAST_INTEGER:
-                if cls is int and spec[1] <= value <= spec[2]:
-                    continue
-            elif kind == FAST_NUMBER:
-                if (cls is int or (cls is float and (value * FRACTION_SCALE).is_integer())) and spec[
-                    1
-                ] <= value <= spec[2]:
-                    continue
-            elif kind == FAST_BOOLEAN and cls is bool:
-                continue
-            elif kind == FAST_DATETIME:
-                if cls is str and len(value) <= spec[1] and canonical_datetime(value):
-                    continue
-            failure = spec[3](value)
+            failure = check(value)
             if failure is not None:
                 return failure
         return not plain
@@ -415,20 +381,26 @@ def _parse_property(obj: str, field: str, raw: Any, filterable: bool) -> tuple[d
     for key in number_only:
         if key in raw and (type(raw[key]) not in (int, float)):
             raise InvalidValue(m_format(MSG_FIELD_BOUND, object=obj, field=field, key=key))
-    check = compile_check(
-        field, kind, fmt, max_length, enum, multiselect, raw.get("minimum"), raw.get("maximum")
+    rule = compile_rule(
+        field,
+        kind,
+        fmt=fmt,
+        max_length=max_length,
+        enum=enum,
+        multiselect=multiselect,
+        minimum=raw.get("minimum"),
+        maximum=raw.get("maximum"),
     )
     default = raw.get("default")
     if default is not None:
-        failure = check(default)
+        failure = rule.check(default)
         if failure is not None:
             raise InvalidValue(m_format(MSG_FIELD_DEFAULT, object=obj, field=field, problem=failure.message))
     wire = {k: v for k, v in raw.items() if k != "origin"}
     if text_like and "maxLength" not in wire:
         wire["maxLength"] = max_length
     wire["origin"] = "custom"
-    fast = fast_path(kind, fmt, max_length, enum, multiselect, raw.get("minimum"), raw.get("maximum"), check)
-    return wire, FieldSpec(field, kind, fmt, enum, multiselect, default, check, fast)
+    return wire, FieldSpec(field, kind, fmt, enum, multiselect, default, rule)
 
 
 def _name_list(obj: str, raw: Mapping[str, Any], key: str, custom: Mapping[str, Any]) -> list[str]:

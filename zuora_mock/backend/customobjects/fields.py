@@ -1,4 +1,9 @@
-"""Per-field value checks compiled once per definition: plain closures, as records come 1,000 at a time."""
+"""The rule of one custom field, compiled once per definition: the one place that says which values it takes.
+
+A rule checks value by value (`check`, with Zuora's message for the first problem) and, for a batch, a whole
+column at once with C-speed builtins (`column_ok`), as records come 1,000 at a time. The column test is the
+same rule stated for many values; it may answer False when unsure, never True for a value `check` refuses.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,6 @@ import orjson
 
 from zuora_mock.backend.customobjects import messages as m
 from zuora_mock.backend.customobjects.messages import Failure
-
-# A check returns None for a valid value, else the Failure to report.
-Check = Callable[[Any], Failure | None]
 
 _JSON_TYPES = {
     str: "string",
@@ -33,6 +35,14 @@ MULTISELECT_SEPARATOR = ";"
 MAX_INTEGER_DIGITS = 13
 MAX_FRACTION_DIGITS = 9
 FRACTION_SCALE = 10.0**MAX_FRACTION_DIGITS
+_NO_LIMIT = 1 << 62
+# The usual wire form of a date-time, yyyy-MM-ddTHH:mm:ss.SSSZ: a subset of what valid_datetime accepts.
+_CANONICAL_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
+).fullmatch
+_CANONICAL_DATETIME_LENGTH = 24
+_STR, _INT, _BOOL = frozenset({str}), frozenset({int}), frozenset({bool})
+_NUMERIC = frozenset({int, float})
 
 
 def json_type(value: Any) -> str:
@@ -74,193 +84,257 @@ def valid_datetime(value: str) -> bool:
     return True
 
 
-def _enum_text(values: tuple[str, ...]) -> str:
-    return orjson.dumps(list(values)).decode()
+def _valid_uuid(value: str) -> bool:
+    return _UUID.match(value) is not None
 
 
-def compile_check(
+class FieldRule:
+    """What one custom field accepts; a subclass per kind of field states it for a value and for a column."""
+
+    __slots__ = ("empty", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.empty = Failure(m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name))
+
+    def check(self, value: Any) -> Failure | None:
+        """None for a valid non-null value (the empty string included), else the first problem."""
+        raise NotImplementedError
+
+    def column_ok(self, column: list[Any]) -> bool:
+        """Whether check() accepts every value of a non-empty column; False when unsure, as here."""
+        return False
+
+    def wrong_type(self, value: Any, expected: str) -> Failure:
+        if value == "":
+            return self.empty
+        actual = json_type(value)
+        return Failure(
+            m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=self.name, expected=expected, actual=actual)
+        )
+
+
+class BooleanRule(FieldRule):
+    """true or false."""
+
+    __slots__ = ()
+
+    def check(self, value: Any) -> Failure | None:
+        if value is True or value is False:
+            return None
+        return self.wrong_type(value, "boolean")
+
+    def column_ok(self, column: list[Any]) -> bool:
+        return set(map(type, column)) == _BOOL
+
+
+class NumberRule(FieldRule):
+    """integer and number fields: the JSON type, Zuora's 13.9 digits, then the minimum and maximum."""
+
+    __slots__ = ("digits", "high", "kind", "low", "maximum", "minimum", "safe_high", "safe_low")
+    LIMIT = 10**MAX_INTEGER_DIGITS
+
+    def __init__(self, name: str, kind: str, minimum: float | None, maximum: float | None) -> None:
+        super().__init__(name)
+        self.kind = kind
+        self.minimum, self.maximum = minimum, maximum
+        self.low = minimum if minimum is not None else -self.LIMIT
+        self.high = maximum if maximum is not None else self.LIMIT
+        self.digits = Failure(m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name))
+        # The column test's bounds: within both the field's bounds and 13 integer digits.
+        bound = self.LIMIT - 1
+        self.safe_low = max(minimum, -bound) if minimum is not None else -bound
+        self.safe_high = min(maximum, bound) if maximum is not None else bound
+
+    def check(self, value: Any) -> Failure | None:
+        cls = value.__class__
+        if cls is float and self.kind == "number":
+            # The exact digit count only when the cheap test cannot vouch for at most 9 decimals.
+            if not (value * FRACTION_SCALE).is_integer() and _too_precise(value):
+                return self.digits
+        elif cls is not int:
+            return self.wrong_type(value, self.kind)
+        if self.low <= value <= self.high and -self.LIMIT < value < self.LIMIT:
+            return None
+        return self.out_of_range(value)
+
+    def out_of_range(self, value: float) -> Failure:
+        if not -self.LIMIT < value < self.LIMIT:
+            return self.digits
+        if self.minimum is not None and value < self.minimum:
+            return Failure(m.CODE_INVALID, m.MSG_BELOW_MINIMUM.format(bound=self.minimum, value=value))
+        return Failure(m.CODE_INVALID, m.MSG_ABOVE_MAXIMUM.format(bound=self.maximum, value=value))
+
+    def column_ok(self, column: list[Any]) -> bool:
+        classes = set(map(type, column))
+        if self.kind == "integer":
+            if classes != _INT:
+                return False
+        elif not classes <= _NUMERIC:
+            return False
+        elif float in classes:
+            # is_integer() is also False for NaN and infinity, which min/max could otherwise hide.
+            scaled = [value * FRACTION_SCALE for value in column if value.__class__ is float]
+            if not all(map(float.is_integer, scaled)):
+                return False
+        return bool(self.safe_low <= min(column) and max(column) <= self.safe_high)
+
+
+def _too_precise(value: float) -> bool:
+    """More than 9 decimals, or a float written with an exponent, nan or inf."""
+    text = repr(value)
+    return "e" in text or "n" in text or len(text) - text.find(".") - 1 > MAX_FRACTION_DIGITS
+
+
+class StringRule(FieldRule):
+    """What every string field shares: the type, no empty string, at most maxLength characters."""
+
+    __slots__ = ("limit", "max_length")
+
+    def __init__(self, name: str, max_length: int | None) -> None:
+        super().__init__(name)
+        self.max_length = max_length
+        self.limit = max_length if max_length is not None else _NO_LIMIT
+
+    def too_long(self, value: str) -> Failure:
+        message = m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=self.max_length)
+        return Failure(m.CODE_INVALID, message)
+
+
+class TextRule(StringRule):
+    """Plain text and url fields."""
+
+    __slots__ = ()
+
+    def check(self, value: Any) -> Failure | None:
+        if value.__class__ is not str:
+            return self.wrong_type(value, "string")
+        if not value:
+            return self.empty
+        return self.too_long(value) if len(value) > self.limit else None
+
+    def column_ok(self, column: list[Any]) -> bool:
+        if set(map(type, column)) != _STR:
+            return False
+        lengths = list(map(len, column))
+        return min(lengths) > 0 and max(lengths) <= self.limit
+
+
+class PicklistRule(StringRule):
+    """What picklists share: the enum values, and the message that lists them."""
+
+    __slots__ = ("allowed", "allowed_text")
+
+    def __init__(self, name: str, max_length: int | None, enum: tuple[str, ...]) -> None:
+        super().__init__(name, max_length)
+        self.allowed = frozenset(enum)
+        self.allowed_text = orjson.dumps(list(enum)).decode()
+
+    def not_allowed(self, value: str) -> Failure:
+        return Failure(m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=self.allowed_text))
+
+
+class EnumRule(PicklistRule):
+    """A picklist: one of the enum values."""
+
+    __slots__ = ()
+
+    def check(self, value: Any) -> Failure | None:
+        if value.__class__ is not str:
+            return self.wrong_type(value, "string")
+        if value not in self.allowed:
+            return self.empty if not value else self.not_allowed(value)
+        return self.too_long(value) if len(value) > self.limit else None
+
+    def column_ok(self, column: list[Any]) -> bool:
+        if set(map(type, column)) != _STR:
+            return False
+        distinct = set(column)
+        return distinct <= self.allowed and max(map(len, distinct)) <= self.limit
+
+
+class MultiselectRule(PicklistRule):
+    """A multi-select picklist: enum values joined by ';' (no column test: such values rarely repeat)."""
+
+    __slots__ = ()
+
+    def check(self, value: Any) -> Failure | None:
+        if value.__class__ is not str:
+            return self.wrong_type(value, "string")
+        if not value:
+            return self.empty
+        for part in value.split(MULTISELECT_SEPARATOR):
+            if part not in self.allowed:
+                return self.not_allowed(part)
+        return self.too_long(value) if len(value) > self.limit else None
+
+
+class FormatRule(StringRule):
+    """date and uuid fields: a string the format accepts."""
+
+    __slots__ = ("message", "pattern", "valid")
+
+    def __init__(
+        self, name: str, max_length: int | None, valid: Callable[[str], bool], message: str, pattern: str
+    ) -> None:
+        super().__init__(name, max_length)
+        self.valid, self.message, self.pattern = valid, message, pattern
+
+    def check(self, value: Any) -> Failure | None:
+        if value.__class__ is not str:
+            return self.wrong_type(value, "string")
+        if not value:
+            return self.empty
+        if not self.valid(value):
+            return Failure(m.CODE_INVALID, self.message.format(value=value, pattern=self.pattern))
+        return self.too_long(value) if len(value) > self.limit else None
+
+
+class DateTimeRule(FormatRule):
+    """date-time fields; a column of the usual yyyy-MM-ddTHH:mm:ss.SSSZ values is checked at once."""
+
+    __slots__ = ()
+
+    def column_ok(self, column: list[Any]) -> bool:
+        if (
+            set(map(type, column)) != _STR
+            or self.limit < _CANONICAL_DATETIME_LENGTH
+            or not all(map(_CANONICAL_DATETIME, column))
+        ):
+            return False
+        try:
+            all(map(datetime.fromisoformat, column))
+        except ValueError:
+            return False
+        return True
+
+
+_FORMATS: dict[str, tuple[type[FormatRule], Callable[[str], bool], str, str]] = {
+    "date": (FormatRule, valid_date, m.MSG_BAD_DATE, DATE_PATTERN),
+    "date-time": (DateTimeRule, valid_datetime, m.MSG_BAD_DATE, DATETIME_PATTERN),
+    "uuid": (FormatRule, _valid_uuid, m.MSG_BAD_UUID, ""),
+}
+
+
+def compile_rule(
     name: str,
     kind: str,
-    fmt: str | None,
-    max_length: int | None,
-    enum: tuple[str, ...] | None,
-    multiselect: bool,
+    *,
+    fmt: str | None = None,
+    max_length: int | None = None,
+    enum: tuple[str, ...] | None = None,
+    multiselect: bool = False,
     minimum: float | None = None,
     maximum: float | None = None,
-) -> Check:
-    """Build the value check of one custom field for non-null values (the empty string included)."""
-    empty = Failure(m.CODE_INVALID, m.MSG_EMPTY_STRING.format(field=name))
-
-    def wrong_type(value: Any, expected: str) -> Failure:
-        if value == "":
-            return empty
-        return Failure(
-            m.CODE_TYPE, m.MSG_WRONG_TYPE.format(field=name, expected=expected, actual=json_type(value))
-        )
-
+) -> FieldRule:
+    """The rule of one custom field from its (already checked) definition attributes."""
     if kind == "boolean":
-
-        def check_bool(value: Any) -> Failure | None:
-            if value is True or value is False:
-                return None
-            return wrong_type(value, "boolean")
-
-        return check_bool
-
+        return BooleanRule(name)
     if kind in ("integer", "number"):
-        return _compile_number(name, kind, minimum, maximum, wrong_type)
-
-    def too_long(value: str) -> Failure:
-        return Failure(
-            m.CODE_INVALID, m.MSG_TOO_LONG.format(value=value, length=len(value), maximum=max_length)
-        )
-
-    limit = max_length if max_length is not None else 1 << 62
+        return NumberRule(name, kind, minimum, maximum)
     if enum is not None:
-        allowed = frozenset(enum)
-        allowed_text = _enum_text(enum)
-
-        def not_allowed(value: str) -> Failure:
-            return Failure(m.CODE_INVALID, m.MSG_NOT_IN_ENUM.format(value=value, allowed=allowed_text))
-
-        if multiselect:
-
-            def check_multi(value: Any) -> Failure | None:
-                if value.__class__ is not str:
-                    return wrong_type(value, "string")
-                if not value:
-                    return empty
-                for part in value.split(MULTISELECT_SEPARATOR):
-                    if part not in allowed:
-                        return not_allowed(part)
-                return too_long(value) if len(value) > limit else None
-
-            return check_multi
-
-        def check_enum(value: Any) -> Failure | None:
-            if value.__class__ is not str:
-                return wrong_type(value, "string")
-            if value not in allowed:
-                return empty if not value else not_allowed(value)
-            return too_long(value) if len(value) > limit else None
-
-        return check_enum
-
-    if fmt in ("date", "date-time", "uuid"):
-        valid, message, pattern = {
-            "date": (valid_date, m.MSG_BAD_DATE, DATE_PATTERN),
-            "date-time": (valid_datetime, m.MSG_BAD_DATE, DATETIME_PATTERN),
-            "uuid": (lambda v: _UUID.match(v) is not None, m.MSG_BAD_UUID, ""),
-        }[fmt]
-
-        def check_format(value: Any) -> Failure | None:
-            if value.__class__ is not str:
-                return wrong_type(value, "string")
-            if not value:
-                return empty
-            if not valid(value):
-                return Failure(m.CODE_INVALID, message.format(value=value, pattern=pattern))
-            return too_long(value) if len(value) > limit else None
-
-        return check_format
-
-    def check_string(value: Any) -> Failure | None:
-        if value.__class__ is not str:
-            return wrong_type(value, "string")
-        if not value:
-            return empty
-        return too_long(value) if len(value) > limit else None
-
-    return check_string
-
-
-def _compile_number(
-    name: str,
-    kind: str,
-    minimum: float | None,
-    maximum: float | None,
-    wrong_type: Callable[[Any, str], Failure],
-) -> Check:
-    """Integer and number checks: JSON type, Zuora's 13.9 digits, then the minimum and maximum."""
-    limit = 10**MAX_INTEGER_DIGITS
-    low = minimum if minimum is not None else -limit
-    high = maximum if maximum is not None else limit
-    digits = Failure(m.CODE_INVALID, m.MSG_NUMBER_DIGITS.format(field=name))
-    integer_only = kind == "integer"
-
-    def out_of_range(value: float) -> Failure | None:
-        if not -limit < value < limit:
-            return digits
-        if minimum is not None and value < minimum:
-            return Failure(m.CODE_INVALID, MSG_BELOW_MINIMUM.format(bound=minimum, value=value))
-        if maximum is not None and value > maximum:
-            return Failure(m.CODE_INVALID, MSG_ABOVE_MAXIMUM.format(bound=maximum, value=value))
-        return None
-
-    def check_number(value: Any) -> Failure | None:
-        cls = value.__class__
-        if cls is int:
-            if low <= value <= high and -limit < value < limit:
-                return None
-            return out_of_range(value)
-        if cls is float and not integer_only:
-            if not (value * FRACTION_SCALE).is_integer():
-                # Slow exact path only when the cheap test cannot vouch for at most 9 decimals.
-                text = repr(value)
-                if "e" in text or "n" in text or len(text) - text.find(".") - 1 > MAX_FRACTION_DIGITS:
-                    return digits
-            if low <= value <= high and -limit < value < limit:
-                return None
-            return out_of_range(value)
-        return wrong_type(value, kind)
-
-    return check_number
-
-
-MSG_BELOW_MINIMUM = (
-    "Json input does not match schema. Error(s): numeric instance is lower than the required minimum "
-    "(minimum: {bound}, found: {value})"
-)
-MSG_ABOVE_MAXIMUM = (
-    "Json input does not match schema. Error(s): numeric instance is greater than the required "
-    "maximum (maximum: {bound}, found: {value})"
-)
-
-
-# Fast-path shapes: merge() accepts the common valid values inline and calls the full check only otherwise.
-FAST_TEXT, FAST_ENUM, FAST_INTEGER, FAST_NUMBER, FAST_BOOLEAN, FAST_NONE, FAST_DATETIME = range(7)
-
-
-def canonical_datetime(value: str) -> bool:
-    """The usual wire form, yyyy-MM-ddTHH:mm:ss.SSSZ: a subset of what valid_datetime accepts."""
-    return len(value) == 24 and value[23] == "Z" and value[20:23].isdigit() and valid_datetime(value)
-
-
-def fast_path(
-    kind: str,
-    fmt: str | None,
-    max_length: int | None,
-    enum: tuple[str, ...] | None,
-    multiselect: bool,
-    minimum: float | None,
-    maximum: float | None,
-    check: Check,
-) -> tuple[Any, ...]:
-    """A conservative inline test per field: it only ever accepts values the full check accepts."""
-    bound = 10**MAX_INTEGER_DIGITS - 1
-    low = max(minimum, -bound) if minimum is not None else -bound
-    high = min(maximum, bound) if maximum is not None else bound
-    if kind == "boolean":
-        return FAST_BOOLEAN, None, None, check
-    if kind == "integer":
-        return FAST_INTEGER, low, high, check
-    if kind == "number":
-        return FAST_NUMBER, low, high, check
-    limit = max_length if max_length is not None else 1 << 62
-    if enum is not None and not multiselect:
-        return FAST_ENUM, limit, frozenset(enum), check
-    if enum is None and fmt in (None, "url"):
-        return FAST_TEXT, limit, None, check
-    if enum is None and fmt == "date-time" and kind == "string":
-        return FAST_DATETIME, limit, None, check
-    return FAST_NONE, None, None, check
+        return (MultiselectRule if multiselect else EnumRule)(name, max_length, enum)
+    if fmt in _FORMATS:
+        cls, valid, message, pattern = _FORMATS[fmt]
+        return cls(name, max_length, valid, message, pattern)
+    return TextRule(name, max_length)

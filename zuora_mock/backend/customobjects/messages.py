@@ -49,6 +49,14 @@ MSG_BAD_DATE = (
 )
 MSG_BAD_UUID = 'Json input does not match schema. Error(s): string "{value}" is not a valid UUID'
 MSG_NUMBER_DIGITS = "Field [{field}] allows at most 13 digits before and 9 digits after the decimal point."
+MSG_BELOW_MINIMUM = (
+    "Json input does not match schema. Error(s): numeric instance is lower than the required minimum "
+    "(minimum: {bound}, found: {value})"
+)
+MSG_ABOVE_MAXIMUM = (
+    "Json input does not match schema. Error(s): numeric instance is greater than the required "
+    "maximum (maximum: {bound}, found: {value})"
+)
 MSG_UNKNOWN_FIELD = (
     "Json input does not match schema. Error(s): object instance has properties which are not "
     'allowed by the schema: ["{field}"]'
