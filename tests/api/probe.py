@@ -10,8 +10,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from zuora_mock.api.commands import read_json
 from zuora_mock.api.context import context
-from zuora_mock.api.responses import json_response, read_json
+from zuora_mock.api.responses import json_response
 from zuora_mock.core.errors import InvalidValue
 
 GATE_TIMEOUT = 10.0

@@ -8,8 +8,8 @@ import pytest
 
 from tests.api.probe import install_probe
 from tests.conftest import DEMO_ENTITY, MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
+from zuora_mock.api.commands import MAX_JSON_DEPTH, MSG_JSON_TOO_DEEP
 from zuora_mock.api.pipeline import CODE_ENTITY, CODE_ENTITY_MISSING, CODE_ORG
-from zuora_mock.api.responses import MAX_JSON_DEPTH, MSG_JSON_TOO_DEEP
 from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
     MSG_CONTENT_TYPE_JSON,

@@ -9,8 +9,9 @@ import uuid
 import pytest
 
 from tests.unit.customobjects_support import ACCOUNT_ID, add_cars, car, make_store
+from zuora_mock.api.commands import parse_batch
+from zuora_mock.backend.commands import BatchAction
 from zuora_mock.backend.customobjects import messages as m
-from zuora_mock.backend.customobjects.batch import BatchAction, parse_batch
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField, ZuoraError
 

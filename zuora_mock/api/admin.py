@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from zuora_mock import __version__
+from zuora_mock.api.commands import parse_advance_clock, read_optional_json
 from zuora_mock.api.context import emulator
 from zuora_mock.api.families import ADMIN_PREFIX
-from zuora_mock.api.responses import json_response, read_json
-from zuora_mock.core.errors import InvalidValue, NotFound
+from zuora_mock.api.responses import json_response
+from zuora_mock.core.errors import NotFound
 
 bp = Blueprint("admin", __name__, url_prefix=ADMIN_PREFIX)
 
@@ -49,10 +50,7 @@ def clock() -> Response:
 @bp.post("/clock")
 def advance_clock() -> Response:
     """Move the emulator's clock forward (token and idempotency expiry) without sleeping."""
-    body = read_json() if request.get_data() else {}
-    seconds = body.get("advance", 0)
-    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
-        raise InvalidValue("'advance' must be a number of seconds >= 0.")
+    command = parse_advance_clock(read_optional_json())
     emu = emulator()
-    emu.clock.advance(float(seconds))
+    emu.clock.advance(command.seconds)
     return json_response({"now": emu.clock.now(), "offset": emu.clock.offset})

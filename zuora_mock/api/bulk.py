@@ -6,13 +6,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
+from zuora_mock.api.commands import read_mass_action
 from zuora_mock.api.context import context, emulator, public_base_url
 from zuora_mock.api.families import V1_PREFIX
 from zuora_mock.api.responses import json_response
-from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.results import CONTENT_TYPE
 from zuora_mock.backend.massactions.upload import validate_upload
-from zuora_mock.core.errors import InvalidValue, MissingField
 
 bp = Blueprint("bulk", __name__, url_prefix=V1_PREFIX)
 
@@ -27,28 +26,15 @@ def content_disposition(name: str) -> str:
 
 @bp.post("/bulk")
 def create_mass_action() -> Response:
-    if request.mimetype != "multipart/form-data":
-        raise InvalidValue(m.MSG_MULTIPART_REQUIRED)
-    storage = request.files.get("file")
-    if storage is not None:
-        filename, data = storage.filename, storage.read()
-    elif "file" in request.form:
-        filename, data = None, request.form["file"].encode("utf-8")
-    else:
-        raise MissingField(m.MSG_FILE_REQUIRED)
-    raw_params = request.form.get("params")
-    if raw_params is None and "params" in request.files:
-        raw_params = request.files["params"].read()
-    if raw_params is None:
-        raise MissingField(m.MSG_PARAMS_REQUIRED)
-    # marshmallow is imported on the first upload, not at start-up (about a quarter of the start-up time).
-    from zuora_mock.api.bulk_schemas import parse_params
-
-    params = parse_params(raw_params)
+    command = read_mass_action(request)
     upload = validate_upload(
-        filename, data, params["actionType"], params.get("checksum"), emulator().settings.bulk_max_file_bytes
+        command.filename,
+        command.data,
+        command.action_type,
+        command.checksum,
+        emulator().settings.bulk_max_file_bytes,
     )
-    del data
+    del command  # the raw file: only the validated text is kept while the job runs
     bulk_key = context().entity_data().bulk.submit(upload)
     return json_response({"success": True, "bulkKey": bulk_key})
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
+from zuora_mock.api.commands import parse_advance_job, read_optional_json
 from zuora_mock.api.context import emulator, public_base_url
 from zuora_mock.api.families import BULK_ADMIN_PREFIX
-from zuora_mock.api.responses import json_response, read_json
+from zuora_mock.api.responses import json_response
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.store import MassActionStore
-from zuora_mock.core.errors import InvalidValue, NotFound
+from zuora_mock.core.errors import NotFound
 
 bp = Blueprint("bulk_admin", __name__, url_prefix=BULK_ADMIN_PREFIX)
 
@@ -27,8 +28,5 @@ def _store_of(bulk_key: str) -> MassActionStore:
 @bp.post("/<bulk_key>/advance")
 def advance(bulk_key: str) -> Response:
     """Start a Pending job and apply {"rows": N} more rows (all of them when omitted); finish a stop."""
-    body = read_json() if request.get_data() else {}
-    rows = body.get("rows")
-    if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
-        raise InvalidValue(m.MSG_ADMIN_ROWS)
-    return json_response(_store_of(bulk_key).advance(bulk_key, rows, public_base_url()))
+    command = parse_advance_job(read_optional_json())
+    return json_response(_store_of(bulk_key).advance(bulk_key, command.rows, public_base_url()))

@@ -4,37 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from zuora_mock.api.commands import (
+    parse_batch,
+    parse_create_records,
+    parse_definitions_select,
+    parse_list_records,
+    read_json,
+)
 from zuora_mock.api.context import context
 from zuora_mock.api.families import OBJECTS_PREFIX
-from zuora_mock.api.responses import json_response, read_json
+from zuora_mock.api.responses import json_response
 from zuora_mock.backend.customobjects import messages as m
-from zuora_mock.backend.customobjects.batch import parse_batch
-from zuora_mock.backend.customobjects.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CustomObjectStore, etag
-from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
+from zuora_mock.backend.customobjects.store import CustomObjectStore, etag
 
 bp = Blueprint("objects", __name__, url_prefix=OBJECTS_PREFIX)
-
-_CREATE_KEYS = frozenset({"allowPartialSuccess", "records"})
 
 
 def _store() -> CustomObjectStore:
     return context().entity_data().objects
-
-
-def _int_arg(name: str, default: int, low: int, high: int | None, message: str) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    # int() alone would also take " 5", "1_0" and non-ASCII digits; past 4300 digits it raises ValueError.
-    try:
-        if not (raw.isascii() and raw.removeprefix("-").isdigit()):
-            raise ValueError(raw)
-        value = int(raw)
-    except ValueError:
-        raise InvalidValue(message.format(value=raw[:50])) from None
-    if value < low or (high is not None and value > high):
-        raise InvalidValue(message.format(value=raw[:50]))
-    return value
 
 
 @bp.post("/definitions/default")
@@ -45,11 +32,9 @@ def create_definitions() -> Response:
 
 @bp.get("/definitions/default")
 def list_definitions() -> Response:
-    select = request.args.get("select")
-    if select is not None and select != "type":
-        raise InvalidValue(m.MSG_SELECT.format(value=select[:50]))
+    types_only = parse_definitions_select(request.args)
     definitions = _store().definitions()
-    if select == "type":
+    if types_only:
         definitions = {name: {"type": name} for name in definitions}
     return json_response({"definitions": definitions, "count": len(definitions)})
 
@@ -69,23 +54,8 @@ def delete_definition(object_name: str) -> Response:
 def create_records(object_name: str) -> Response:
     store = _store()
     store.require(object_name)
-    body = read_json()
-    for key in body:
-        if key not in _CREATE_KEYS:
-            raise UnknownField(m.MSG_BODY_UNKNOWN.format(field=str(key)[:100]), details=[])
-    if body.get("records") is None:
-        raise MissingField(m.MSG_CREATE_RECORDS_REQUIRED, details=[])
-    records = body["records"]
-    if not isinstance(records, list):
-        raise InvalidValue(m.MSG_CREATE_RECORDS_LIST, details=[])
-    partial = body.get("allowPartialSuccess", False)
-    if partial is None:
-        partial = False
-    if not isinstance(partial, bool):
-        raise InvalidValue(m.MSG_PARTIAL_BOOL.format(field="allowPartialSuccess"), details=[])
-    if len(records) > m.MAX_RECORDS_PER_CALL:
-        raise RuleRestriction(m.MSG_TOO_MANY_RECORDS.format(count=len(records)), details=[])
-    created, failures = store.create_records(object_name, records, partial)
+    command = parse_create_records(read_json())
+    created, failures = store.create_records(object_name, command.records, command.allow_partial)
     if failures:
         error = {"code": m.CODE_INVALID, "message": m.MSG_CREATE_INVALID, "details": failures}
         return json_response({"error": error, "records": created})
@@ -94,15 +64,14 @@ def create_records(object_name: str) -> Response:
 
 @bp.get("/records/default/<string:object_name>")
 def list_records(object_name: str) -> Response:
-    page_size = _int_arg("pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, m.MSG_PAGE_SIZE)
-    page = _int_arg("page", 1, 1, None, m.MSG_PAGE)
+    query = parse_list_records(request.args)
     count, records = _store().list_records(
         object_name,
-        q=request.args.get("q"),
-        record_ids=request.args.getlist("ids"),
-        page_size=page_size,
-        cursor=request.args.get("cursor"),
-        page=page,
+        q=query.q,
+        record_ids=query.record_ids,
+        page_size=query.page_size,
+        cursor=query.cursor,
+        page=query.page,
     )
     return json_response({"count": count, "records": records})
 

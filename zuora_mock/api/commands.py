@@ -1,0 +1,298 @@
+"""Request envelopes in, typed commands out: the one place bodies, forms and query strings are parsed.
+
+Each envelope rule lives here once (unknown keys, required parts, allowPartialSuccess, the 1,000-item limit),
+in the order Zuora checks them; what a command carries is then validated by the backend that runs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import orjson
+from flask import Request, request
+from werkzeug.datastructures import MultiDict
+
+from zuora_mock.backend.commands import (
+    DELETE,
+    UPDATE,
+    AdvanceClock,
+    AdvanceJob,
+    BatchAction,
+    CreateRecords,
+    ListRecords,
+    SubmitMassAction,
+)
+from zuora_mock.backend.customobjects import messages as co
+from zuora_mock.backend.customobjects.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from zuora_mock.backend.massactions import messages as ma
+from zuora_mock.backend.massactions.actions import ACTION_TYPES
+from zuora_mock.core.errors import (
+    MSG_CONTENT_TYPE_JSON,
+    MSG_MALFORMED_JSON,
+    InvalidValue,
+    MalformedRequest,
+    MissingField,
+    RuleRestriction,
+    UnknownField,
+    ZuoraError,
+)
+
+# orjson reads up to 1024 levels but writes at most 254; error details echo request values a few levels
+# deeper than they were sent, so a body is refused past this depth rather than failing when it is echoed.
+MAX_JSON_DEPTH = 200
+_WRITABLE_DEPTH = 254
+MSG_JSON_TOO_DEEP = "the body is nested more than {limit} levels deep"
+# The v1 field messages (bulk `params`).
+MSG_FIELD_REQUIRED = "'{field}' is required."
+MSG_FIELD_UNKNOWN = "Unknown field '{field}'."
+MSG_FIELD_INVALID = "Invalid value for '{field}': {detail}"
+MSG_NOT_A_STRING = "Not a valid string."
+MSG_NOT_NULL = "Field may not be null."
+MSG_ADVANCE = "'advance' must be a number of seconds >= 0."
+_CHECKSUM = re.compile(r"^[0-9a-fA-F]{32}$")
+_CREATE_KEYS = frozenset({"allowPartialSuccess", "records"})
+_BATCH_KEYS = frozenset({"action"})
+_ACTION_KEYS = frozenset({"type", "allowPartialSuccess", "records", "ids"})
+_PARAMS_KEYS = ("actionType", "checksum")
+
+
+# ---- JSON bodies -------------------------------------------------------------------------------------------
+
+
+def read_json(require_object: bool = True) -> Any:
+    """Parse the request body as JSON, or raise the malformed-request error of the family."""
+    content_type = request.mimetype
+    if content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        raise InvalidValue(MSG_CONTENT_TYPE_JSON.format(content_type=request.content_type), status=415)
+    data = request.get_data(cache=True)
+    try:
+        body = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedRequest(MSG_MALFORMED_JSON.format(detail=str(exc))) from None
+    if require_object and not isinstance(body, dict):
+        raise MalformedRequest(MSG_MALFORMED_JSON.format(detail="the body must be a JSON object"))
+    if _too_deep(data, body):
+        raise MalformedRequest(
+            MSG_MALFORMED_JSON.format(detail=MSG_JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH))
+        )
+    return body
+
+
+def read_optional_json() -> dict[str, Any]:
+    """The admin bodies: an empty body means every option at its default."""
+    return read_json() if request.get_data() else {}
+
+
+def _too_deep(data: bytes, body: Any) -> bool:
+    """Deeper than MAX_JSON_DEPTH, measured by orjson itself on the body wrapped in the missing levels."""
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    for _ in range(_WRITABLE_DEPTH - MAX_JSON_DEPTH):
+        body = [body]
+    try:
+        orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return True
+    return False
+
+
+# ---- custom objects ----------------------------------------------------------------------------------------
+
+
+def _envelope_error(cls: type[ZuoraError], message: str) -> ZuoraError:
+    # Envelope errors carry an empty details list, like the record-level ones (docs section 8.3).
+    return cls(message[:500], details=[])
+
+
+def _only_keys(body: Mapping[str, Any], allowed: Collection[str], message: str) -> None:
+    for key in body:
+        if key not in allowed:
+            raise _envelope_error(UnknownField, message.format(field=str(key)[:100]))
+
+
+def _allow_partial(envelope: Mapping[str, Any], field: str) -> bool:
+    partial = envelope.get("allowPartialSuccess", False)
+    if partial is None:
+        return False
+    if not isinstance(partial, bool):
+        raise _envelope_error(InvalidValue, co.MSG_PARTIAL_BOOL.format(field=field))
+    return partial
+
+
+def _within_limit(items: Collection[Any], message: str) -> None:
+    if len(items) > co.MAX_RECORDS_PER_CALL:
+        raise _envelope_error(RuleRestriction, message.format(count=len(items)))
+
+
+def parse_create_records(body: Mapping[str, Any]) -> CreateRecords:
+    """POST /objects/records: {"records": [...], "allowPartialSuccess": bool}."""
+    _only_keys(body, _CREATE_KEYS, co.MSG_BODY_UNKNOWN)
+    records = body.get("records")
+    if records is None:
+        raise _envelope_error(MissingField, co.MSG_CREATE_RECORDS_REQUIRED)
+    if not isinstance(records, list):
+        raise _envelope_error(InvalidValue, co.MSG_CREATE_RECORDS_LIST)
+    partial = _allow_partial(body, "allowPartialSuccess")
+    _within_limit(records, co.MSG_TOO_MANY_RECORDS)
+    return CreateRecords(records, partial)
+
+
+def parse_batch(body: Mapping[str, Any]) -> BatchAction:
+    """POST /objects/batch: checked in Zuora's order, before any record is looked at."""
+    _only_keys(body, _BATCH_KEYS, co.MSG_BODY_UNKNOWN)
+    action = body.get("action")
+    if action is None:
+        raise _envelope_error(MissingField, co.MSG_ACTION_REQUIRED)
+    if not isinstance(action, dict):
+        raise _envelope_error(InvalidValue, co.MSG_ACTION_NOT_OBJECT)
+    _only_keys(action, _ACTION_KEYS, co.MSG_ACTION_UNKNOWN)
+    kind = action.get("type")
+    if kind is None:
+        raise _envelope_error(MissingField, co.MSG_ACTION_TYPE_REQUIRED)
+    if kind not in (UPDATE, DELETE):
+        shown = kind if isinstance(kind, str) else repr(kind)
+        raise _envelope_error(InvalidValue, co.MSG_ACTION_TYPE_INVALID.format(value=shown[:50]))
+    partial = _allow_partial(action, "action.allowPartialSuccess")
+    if kind == UPDATE:
+        return _batch_update(action, partial)
+    return _batch_delete(action)
+
+
+def _batch_update(action: Mapping[str, Any], partial: bool) -> BatchAction:
+    records = action.get("records")
+    if action.get("ids") is not None:
+        raise _envelope_error(InvalidValue, co.MSG_UPDATE_WITH_IDS)
+    if records is None:
+        raise _envelope_error(MissingField, co.MSG_UPDATE_NEEDS_RECORDS)
+    if not isinstance(records, dict):
+        raise _envelope_error(InvalidValue, co.MSG_RECORDS_MAP)
+    _within_limit(records, co.MSG_TOO_MANY_RECORDS)
+    return BatchAction(UPDATE, partial, records=records)
+
+
+def _batch_delete(action: Mapping[str, Any]) -> BatchAction:
+    """allowPartialSuccess is checked but has no effect on a delete: it is all or nothing."""
+    ids = action.get("ids")
+    if action.get("records") is not None:
+        raise _envelope_error(InvalidValue, co.MSG_DELETE_WITH_RECORDS)
+    if ids is None:
+        raise _envelope_error(MissingField, co.MSG_DELETE_NEEDS_IDS)
+    if not isinstance(ids, list):
+        raise _envelope_error(InvalidValue, co.MSG_IDS_LIST)
+    _within_limit(ids, co.MSG_TOO_MANY_IDS)
+    return BatchAction(DELETE, False, ids=ids)
+
+
+def _int_arg(
+    args: Mapping[str, str], name: str, default: int, low: int, high: int | None, message: str
+) -> int:
+    raw = args.get(name)
+    if raw is None:
+        return default
+    # int() alone would also take " 5", "1_0" and non-ASCII digits; past 4300 digits it raises ValueError.
+    try:
+        if not (raw.isascii() and raw.removeprefix("-").isdigit()):
+            raise ValueError(raw)
+        value = int(raw)
+    except ValueError:
+        raise InvalidValue(message.format(value=raw[:50])) from None
+    if value < low or (high is not None and value > high):
+        raise InvalidValue(message.format(value=raw[:50]))
+    return value
+
+
+def parse_list_records(args: MultiDict[str, str]) -> ListRecords:
+    """GET /objects/records query: pageSize, then page; q, ids and cursor are checked by the store."""
+    page_size = _int_arg(args, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, co.MSG_PAGE_SIZE)
+    page = _int_arg(args, "page", 1, 1, None, co.MSG_PAGE)
+    return ListRecords(args.get("q"), args.getlist("ids"), page_size, args.get("cursor"), page)
+
+
+def parse_definitions_select(args: Mapping[str, str]) -> bool:
+    """GET /objects/definitions?select=type: whether only the names (as types) are asked for."""
+    select = args.get("select")
+    if select is not None and select != "type":
+        raise InvalidValue(co.MSG_SELECT.format(value=select[:50]))
+    return select == "type"
+
+
+# ---- mass actions ------------------------------------------------------------------------------------------
+
+
+def read_mass_action(req: Request) -> SubmitMassAction:
+    """POST /v1/bulk: a multipart form with a `file` part and a `params` part (a field or a file)."""
+    if req.mimetype != "multipart/form-data":
+        raise InvalidValue(ma.MSG_MULTIPART_REQUIRED)
+    storage = req.files.get("file")
+    if storage is not None:
+        filename, data = storage.filename, storage.read()
+    elif "file" in req.form:
+        filename, data = None, req.form["file"].encode("utf-8")
+    else:
+        raise MissingField(ma.MSG_FILE_REQUIRED)
+    raw_params: str | bytes | None = req.form.get("params")
+    if raw_params is None and "params" in req.files:
+        raw_params = req.files["params"].read()
+    if raw_params is None:
+        raise MissingField(ma.MSG_PARAMS_REQUIRED)
+    action_type, checksum = parse_bulk_params(raw_params)
+    return SubmitMassAction(filename, data, action_type, checksum)
+
+
+def parse_bulk_params(raw: str | bytes) -> tuple[str, str | None]:
+    """`params` as (actionType, checksum): malformed JSON is category 90, field failures 22/21/20.
+
+    Fields are checked in declaration order (actionType, then checksum), then unknown keys in request order.
+    """
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedRequest(ma.MSG_PARAMS_MALFORMED.format(detail=str(exc)[:200])) from None
+    if not isinstance(data, dict):
+        raise MalformedRequest(ma.MSG_PARAMS_MALFORMED.format(detail="the value is not a JSON object"))
+    if "actionType" not in data:
+        raise MissingField(MSG_FIELD_REQUIRED.format(field="actionType"))
+    action_type = _string_field(data, "actionType")
+    if action_type not in ACTION_TYPES:
+        raise _invalid_field("actionType", ma.MSG_ACTION_TYPE_INVALID.format(input=action_type))
+    checksum = _string_field(data, "checksum") if "checksum" in data else None
+    if checksum is not None and _CHECKSUM.match(checksum) is None:
+        raise _invalid_field("checksum", ma.MSG_CHECKSUM_FORMAT)
+    for key in data:
+        if key not in _PARAMS_KEYS:
+            raise UnknownField(MSG_FIELD_UNKNOWN.format(field=key))
+    return action_type, checksum
+
+
+def _string_field(data: Mapping[str, Any], field: str) -> str:
+    value = data[field]
+    if value is None:
+        raise _invalid_field(field, MSG_NOT_NULL)
+    if not isinstance(value, str):
+        raise _invalid_field(field, MSG_NOT_A_STRING)
+    return value
+
+
+def _invalid_field(field: str, detail: str) -> ZuoraError:
+    return InvalidValue(MSG_FIELD_INVALID.format(field=field, detail=detail))
+
+
+# ---- the emulator's own bodies (/_mock) --------------------------------------------------------------------
+
+
+def parse_advance_job(body: Mapping[str, Any]) -> AdvanceJob:
+    """{"rows": N}: a count >= 0, or nothing for every remaining row."""
+    rows = body.get("rows")
+    if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
+        raise InvalidValue(ma.MSG_ADMIN_ROWS)
+    return AdvanceJob(rows)
+
+
+def parse_advance_clock(body: Mapping[str, Any]) -> AdvanceClock:
+    """{"advance": seconds}: a number >= 0, 0 when omitted."""
+    seconds = body.get("advance", 0)
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+        raise InvalidValue(MSG_ADVANCE)
+    return AdvanceClock(float(seconds))
