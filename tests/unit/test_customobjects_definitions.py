@@ -7,8 +7,9 @@ import copy
 import pytest
 
 from tests.unit.customobjects_support import CAR, definitions, make_store
-from zuora_mock.backend.customobjects import definitions as d
+from zuora_mock.backend.customobjects import messages as m
 from zuora_mock.backend.customobjects.definitions import parse_definitions
+from zuora_mock.backend.customobjects.system import SYSTEM_FIELDS
 from zuora_mock.core.errors import InvalidValue, MissingField, RuleRestriction, UnknownField
 
 VEHICLE = {
@@ -59,8 +60,8 @@ def test_created_definition_has_zuoras_shape():
         "origin": "system",
         "type": "string",
     }
-    assert list(schema["properties"]) == ["DeviceId__c", *d.SYSTEM_FIELDS]
-    assert schema["required"] == list(d.SYSTEM_FIELDS)
+    assert list(schema["properties"]) == ["DeviceId__c", *SYSTEM_FIELDS]
+    assert schema["required"] == list(SYSTEM_FIELDS)
     assert schema["filterable"] == ["Id", "CreatedDate", "UpdatedDate"]
     assert [r["fields"] for r in schema["relationships"]] == [{"CreatedById": "Id"}, {"UpdatedById": "Id"}]
 
@@ -104,7 +105,7 @@ CASES = [
         InvalidValue,
         "Definition key [Vehicle] does not match its 'object' value [Truck].",
     ),
-    (_with({"object": "1Vehicle"}), InvalidValue, d.MSG_DEF_NAME.format(object="1Vehicle")),
+    (_with({"object": "1Vehicle"}), InvalidValue, m.MSG_DEF_NAME.format(object="1Vehicle")),
     (
         _with({"label": "L" * 65}),
         InvalidValue,
@@ -116,7 +117,7 @@ CASES = [
         "Definition [Vehicle]: 'description' must be a non-empty string of at most 250 characters.",
     ),
     (_with({"colour": 1}), UnknownField, "Definition [Vehicle]: unknown field 'colour'."),
-    (_with({"properties": ["A__c"]}), InvalidValue, d.MSG_DEF_PROPERTIES.format(object="Vehicle")),
+    (_with({"properties": ["A__c"]}), InvalidValue, m.MSG_DEF_PROPERTIES.format(object="Vehicle")),
     (
         _with({"properties": {"A__c": {"label": "A"}}}),
         MissingField,
@@ -130,12 +131,12 @@ CASES = [
     (
         _with({"properties": {"A__c": {"type": "text", "label": "A"}}}),
         InvalidValue,
-        d.MSG_FIELD_TYPE.format(object="Vehicle", field="A__c"),
+        m.MSG_FIELD_TYPE.format(object="Vehicle", field="A__c"),
     ),
     (
         _with({"properties": {"A__c": {"type": "string", "label": "A", "format": "email"}}}),
         InvalidValue,
-        d.MSG_FIELD_FORMAT.format(object="Vehicle", field="A__c"),
+        m.MSG_FIELD_FORMAT.format(object="Vehicle", field="A__c"),
     ),
     (
         _with({"properties": {"A__c": {"type": "string", "label": "A", "colour": 1}}}),
@@ -150,7 +151,7 @@ CASES = [
     (
         _with({"properties": {"A__c": {"type": "string", "label": "A", "maxLength": 8193}}}),
         InvalidValue,
-        d.MSG_FIELD_MAX_LENGTH.format(object="Vehicle", field="A__c", limit=8192),
+        m.MSG_FIELD_MAX_LENGTH.format(object="Vehicle", field="A__c", limit=8192),
     ),
     (
         _with(
@@ -160,29 +161,29 @@ CASES = [
             }
         ),
         InvalidValue,
-        d.MSG_FIELD_MAX_LENGTH.format(object="Vehicle", field="A__c", limit=512),
+        m.MSG_FIELD_MAX_LENGTH.format(object="Vehicle", field="A__c", limit=512),
     ),
     (
         _with({"properties": {"A__c": {"type": "string", "label": "A", "enum": []}}}),
         InvalidValue,
-        d.MSG_FIELD_ENUM.format(object="Vehicle", field="A__c"),
+        m.MSG_FIELD_ENUM.format(object="Vehicle", field="A__c"),
     ),
     (
         _with(
             {"properties": {"A__c": {"type": "string", "label": "A", "enum": [f"v{i}" for i in range(251)]}}}
         ),
         InvalidValue,
-        d.MSG_FIELD_ENUM.format(object="Vehicle", field="A__c"),
+        m.MSG_FIELD_ENUM.format(object="Vehicle", field="A__c"),
     ),
     (
         _with({"properties": {"A__c": {"type": "string", "label": "A", "enum": ["x", "x"]}}}),
         InvalidValue,
-        d.MSG_FIELD_ENUM.format(object="Vehicle", field="A__c"),
+        m.MSG_FIELD_ENUM.format(object="Vehicle", field="A__c"),
     ),
     (
         _with({"properties": {"A__c": {"type": "string", "label": "A", "multiselect": True}}}),
         InvalidValue,
-        d.MSG_FIELD_MULTISELECT.format(object="Vehicle", field="A__c"),
+        m.MSG_FIELD_MULTISELECT.format(object="Vehicle", field="A__c"),
     ),
     (
         _with({"properties": {"A__c": {"type": "integer", "label": "A", "default": "x"}}}),
@@ -195,12 +196,12 @@ CASES = [
     (
         _with({"properties": {"Id": {"type": "string", "label": "Id"}}}),
         InvalidValue,
-        d.MSG_FIELD_SYSTEM.format(object="Vehicle", field="Id"),
+        m.MSG_FIELD_SYSTEM.format(object="Vehicle", field="Id"),
     ),
     (
         _with({"properties": {"Bad-Name": {"type": "string", "label": "A"}}}),
         InvalidValue,
-        d.MSG_FIELD_NAME.format(object="Vehicle", field="Bad-Name"),
+        m.MSG_FIELD_NAME.format(object="Vehicle", field="Bad-Name"),
     ),
     (
         _with({"properties": _props(51)}),
@@ -230,7 +231,7 @@ CASES = [
     (
         _with({"properties": {"B__c": {"type": "boolean", "label": "B"}}, "unique": ["B__c"]}),
         InvalidValue,
-        d.MSG_UNIQUE_TYPE.format(object="Vehicle", field="B__c"),
+        m.MSG_UNIQUE_TYPE.format(object="Vehicle", field="B__c"),
     ),
     (
         _with(
@@ -244,14 +245,14 @@ CASES = [
             {"relationships": [{"namespace": "other", "object": "Account", "fields": {"DeviceId__c": "Id"}}]}
         ),
         InvalidValue,
-        d.MSG_REL_NAMESPACE.format(object="Vehicle"),
+        m.MSG_REL_NAMESPACE.format(object="Vehicle"),
     ),
     (
         _with(
             {"relationships": [{"namespace": "com_zuora", "object": "Account", "fields": {"Nope__c": "Id"}}]}
         ),
         InvalidValue,
-        d.MSG_REL_LOCAL.format(object="Vehicle", field="Nope__c"),
+        m.MSG_REL_LOCAL.format(object="Vehicle", field="Nope__c"),
     ),
     (
         _with(
@@ -262,7 +263,7 @@ CASES = [
             }
         ),
         InvalidValue,
-        d.MSG_REL_FIELDS.format(object="Vehicle"),
+        m.MSG_REL_FIELDS.format(object="Vehicle"),
     ),
     (
         _with({"relationships": [{"namespace": "com_zuora", "object": "Account"}]}),
@@ -296,9 +297,9 @@ def test_bad_definitions_are_refused(definition, error, message):
 @pytest.mark.parametrize(
     ("body", "error", "message"),
     [
-        ({}, MissingField, d.MSG_DEFINITIONS_REQUIRED),
-        ({"definitions": []}, InvalidValue, d.MSG_DEFINITIONS_REQUIRED),
-        ({"definitions": {}}, InvalidValue, d.MSG_DEFINITIONS_EMPTY),
+        ({}, MissingField, m.MSG_DEFINITIONS_REQUIRED),
+        ({"definitions": []}, InvalidValue, m.MSG_DEFINITIONS_REQUIRED),
+        ({"definitions": {}}, InvalidValue, m.MSG_DEFINITIONS_EMPTY),
         ({"definitions": {"Vehicle": VEHICLE}, "x": 1}, UnknownField, "Unknown field 'x'."),
         ({"definitions": {"Vehicle": "nope"}}, InvalidValue, "Definition [Vehicle] must be a JSON object."),
     ],

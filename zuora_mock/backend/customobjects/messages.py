@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # 8-digit codes: resource 710125 + Zuora's category (docs section 8.3).
 CODE_INVALID = 71012520
@@ -100,3 +100,79 @@ MSG_CURSOR = "'cursor' must be the Id of a record of this object; got {value}."
 MSG_SELECT = "'select' only accepts the value type; got {value}."
 MSG_PRECONDITION = "The If-Match header does not match the current ETag of the record."
 MSG_RECORD_BODY = "The request body must be a JSON object of record fields."
+
+# Definitions (create request); names from the request are cut to 100 characters by format_message.
+MSG_DEFINITIONS_REQUIRED = (
+    "'definitions' is required and must be a JSON object of definitions keyed by API name."
+)
+MSG_DEFINITIONS_EMPTY = "'definitions' must contain at least one definition."
+MSG_DEFINITION_NOT_OBJECT = "Definition [{object}] must be a JSON object."
+MSG_DEF_REQUIRED = "Definition [{object}]: '{key}' is required."
+MSG_DEF_UNKNOWN = "Definition [{object}]: unknown field '{key}'."
+MSG_DEF_STRING = "Definition [{object}]: '{key}' must be a non-empty string of at most {limit} characters."
+MSG_DEF_BOOL = "Definition [{object}]: '{key}' must be a boolean."
+MSG_DEF_PROPERTIES = "Definition [{object}]: 'properties' must be a JSON object of fields keyed by API name."
+MSG_DEF_NAME = (
+    "Definition [{object}]: the API name must start with a letter, contain only letters, digits and "
+    "underscores, and be at most 64 characters."
+)
+MSG_DEF_KEY_MISMATCH = "Definition key [{key}] does not match its 'object' value [{object}]."
+MSG_DEF_EXISTS = "Custom object definition [{object}] already exists."
+MSG_DEF_LIST = "Definition [{object}]: '{key}' must be a list of field names."
+MSG_DEF_LIST_FIELD = (
+    "Definition [{object}]: '{key}' names [{field}], which is not a custom field of the object."
+)
+MSG_DEF_TOO_MANY = "Definition [{object}]: at most {limit} {what} are allowed; got {count}."
+MSG_FIELD_NAME = (
+    "Definition [{object}]: field [{field}]: a field API name must start with a letter, contain only "
+    "letters, digits and underscores, and be at most 64 characters."
+)
+MSG_FIELD_NOT_OBJECT = "Definition [{object}]: field [{field}] must be a JSON object."
+MSG_FIELD_REQUIRED = "Definition [{object}]: field [{field}]: '{key}' is required."
+MSG_FIELD_UNKNOWN = "Definition [{object}]: field [{field}]: unknown attribute '{key}'."
+MSG_FIELD_SYSTEM = "Definition [{object}]: field [{field}] is a system field and cannot be defined."
+MSG_FIELD_TYPE = (
+    "Definition [{object}]: field [{field}]: 'type' must be one of string, integer, number, boolean."
+)
+MSG_FIELD_FORMAT = (
+    "Definition [{object}]: field [{field}]: 'format' must be one of date, date-time, uuid, url."
+)
+MSG_FIELD_ATTRIBUTE = (
+    "Definition [{object}]: field [{field}]: '{key}' does not apply to a field of type {type}."
+)
+MSG_FIELD_LABEL = (
+    "Definition [{object}]: field [{field}]: '{key}' must be a non-empty string of at most {limit} "
+    "characters."
+)
+MSG_FIELD_MAX_LENGTH = (
+    "Definition [{object}]: field [{field}]: 'maxLength' must be an integer from 1 to {limit}."
+)
+MSG_FIELD_ENUM = (
+    "Definition [{object}]: field [{field}]: 'enum' must be a list of 1 to 250 distinct non-empty strings."
+)
+MSG_FIELD_MULTISELECT = (
+    "Definition [{object}]: field [{field}]: 'multiselect' needs an 'enum' and must be a boolean."
+)
+MSG_FIELD_BOUND = "Definition [{object}]: field [{field}]: '{key}' must be a number."
+MSG_FIELD_DEFAULT = (
+    "Definition [{object}]: field [{field}]: 'default' is not a valid value of the field: {problem}"
+)
+MSG_UNIQUE_TYPE = "Definition [{object}]: unique field [{field}] must be a text or number field."
+MSG_REL_NOT_OBJECT = "Definition [{object}]: each relationship must be a JSON object."
+MSG_REL_UNKNOWN = "Definition [{object}]: relationship: unknown field '{key}'."
+MSG_REL_REQUIRED = "Definition [{object}]: relationship: '{key}' is required."
+MSG_REL_CARDINALITY = "Definition [{object}]: relationship 'cardinality' must be manyToOne or oneToMany."
+MSG_REL_NAMESPACE = "Definition [{object}]: relationship 'namespace' must be default or com_zuora."
+MSG_REL_TARGET = "Definition [{object}]: relationship to custom object [{target}], which does not exist."
+MSG_REL_FIELDS = (
+    "Definition [{object}]: relationship 'fields' must map exactly one field of this object to the "
+    'related object\'s Id, e.g. {{"Account__c": "Id"}}.'
+)
+MSG_REL_LOCAL = "Definition [{object}]: relationship field [{field}] is not a custom field of the object."
+MSG_REL_LOCAL_TYPE = "Definition [{object}]: relationship field [{field}] must be a text field."
+MSG_REL_ENFORCE = "Definition [{object}]: 'recordConstraints.create.enforceValidMapping' must be a boolean."
+
+
+def format_message(template: str, **values: Any) -> str:
+    """Format a message with values cut to a readable length (names in messages come from the request)."""
+    return template.format(**{k: (v[:100] if isinstance(v, str) else v) for k, v in values.items()})

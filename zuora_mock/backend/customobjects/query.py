@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from zuora_mock.backend.customobjects.definitions import Definition
 from zuora_mock.backend.customobjects.fields import MULTISELECT_SEPARATOR
+from zuora_mock.backend.customobjects.model import Definition
 from zuora_mock.core.errors import InvalidValue
 
 Predicate = Callable[[dict[str, Any]], bool]

@@ -6,13 +6,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from zuora_mock.backend.customobjects import messages as m
-from zuora_mock.backend.customobjects.definitions import (
-    NAMESPACE,
-    RECORD_SYSTEM_KEYS,
-    Definition,
-    apply_patch,
-)
 from zuora_mock.backend.customobjects.messages import Failure
+from zuora_mock.backend.customobjects.model import Definition, apply_patch
+from zuora_mock.backend.customobjects.system import NAMESPACE, RECORD_SYSTEM_KEYS
 
 ID_LENGTH = 36
 
