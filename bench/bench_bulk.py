@@ -81,10 +81,10 @@ def process_once(action: str, data: bytes) -> tuple[float, int]:
     started = time.perf_counter()
     key = store.submit(validate_upload("bench.csv", data, action, None, 4 * MB))
     elapsed = time.perf_counter() - started
-    status = store.status(key, "http://127.0.0.1")
-    assert status["status"] == "Completed", status
+    status = store.status(key)
+    assert status.status == "Completed", status
     store.close()
-    return elapsed, status["totalCount"]
+    return elapsed, status.total or 0
 
 
 def csv_floor(data: bytes) -> float:

@@ -16,7 +16,7 @@ from tests.conftest import (
     MULTI_CLIENT_SECRET,
     MULTI_ENTITIES,
 )
-from zuora_mock.api.oauth import MSG_OAUTH_CONTENT_TYPE
+from zuora_mock.api.commands import MSG_OAUTH_CONTENT_TYPE
 from zuora_mock.backend.tenants import (
     MSG_OAUTH_CLIENT,
     MSG_OAUTH_CREDENTIALS,

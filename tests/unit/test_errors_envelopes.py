@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from zuora_mock.api import envelopes, families
+from zuora_mock.api import bodies, envelopes, families
 from zuora_mock.core.errors import (
     MSG_AUTHENTICATION,
     MSG_INTERNAL,
@@ -190,4 +190,4 @@ def test_family_for_path(path, family):
 
 
 def test_success_helper_keeps_order():
-    assert list(envelopes.v1_success(bulkKey="k", extra=1)) == ["success", "bulkKey", "extra"]
+    assert list(bodies.v1_success(bulkKey="k", extra=1)) == ["success", "bulkKey", "extra"]

@@ -24,7 +24,6 @@ from zuora_mock.core.settings import load_settings
 
 LIMIT = 4 * 1024 * 1024
 DELETE = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\nRS-00000005\n"
-URL = "http://h"
 
 
 def zipped(data: bytes = DELETE) -> bytes:
@@ -127,8 +126,8 @@ def test_iter_lines_splits_at_newlines_only(text: str, chunk: int) -> None:
 def test_blank_rows_are_skipped_and_not_counted() -> None:
     store = make_store("immediate")
     key = submit(store, b"Revenue Schedule Number,#n\nRS-00000001,a\n,\n\nRS-00000099,b\n")
-    status = store.status(key, URL)
-    assert [status[k] for k in ("totalCount", "successCount", "errorCount")] == [2, 1, 1]
+    status = store.status(key)
+    assert (status.total, status.successes, status.errors) == (2, 1, 1)
 
 
 # ---- state machine and progression -------------------------------------------------------------------------
@@ -137,15 +136,15 @@ def test_blank_rows_are_skipped_and_not_counted() -> None:
 def test_manual_progression_step_by_step() -> None:
     store = make_store("manual")
     key = submit(store)
-    assert store.status(key, URL)["status"] == "Pending"
-    steps = [store.advance(key, 0, URL), store.advance(key, 2, URL), store.advance(key, 5, URL)]
-    assert [(s["status"], s["processedCount"]) for s in steps] == [
+    assert store.status(key).status == "Pending"
+    steps = [store.advance(key, 0), store.advance(key, 2), store.advance(key, 5)]
+    assert [(s.status, s.processed) for s in steps] == [
         ("Processing", 0),
         ("Processing", 2),
         ("Completed", 3),
     ]
-    assert steps[-1]["outputURL"].startswith("http://h/v1/files/")
-    file_id = steps[-1]["outputURL"].rsplit("/", 1)[1]
+    file_id = steps[-1].file_id
+    assert file_id is not None
     name, archive = store.file(file_id)
     assert name == "x.csv" and zipfile.ZipFile(io.BytesIO(archive)).namelist() == ["x.csv"]
     store.close()
@@ -156,8 +155,8 @@ def test_stop_rules() -> None:
     key = submit(store)
     store.stop(key)
     store.stop(key)
-    assert store.status(key, URL)["status"] == "Stopping"
-    assert store.advance(key, None, URL)["status"] == "Stopped"
+    assert store.status(key).status == "Stopping"
+    assert store.advance(key, None).status == "Stopped"
     with pytest.raises(RuleRestriction) as caught:
         store.stop(key)
     assert caught.value.message == m.MSG_STOP_ENDED.format(status="Stopped")
@@ -167,20 +166,20 @@ def test_stop_rules() -> None:
 
 def test_immediate_progression_finishes_in_submit() -> None:
     store = make_store("immediate")
-    status = store.status(submit(store), URL)
-    assert (status["status"], status["successCount"], status["errorCount"]) == ("Completed", 2, 1)
+    status = store.status(submit(store))
+    assert (status.status, status.successes, status.errors) == ("Completed", 2, 1)
 
 
 def test_time_progression_follows_the_emulator_clock() -> None:
     store = make_store("time", bulk_start_delay=3600.0)
     key = submit(store)
     time.sleep(0.05)
-    assert store.status(key, URL)["status"] == "Pending"
+    assert store.status(key).status == "Pending"
     store.clock.advance(3600)
     deadline = time.monotonic() + 2
-    while store.status(key, URL)["status"] != "Completed" and time.monotonic() < deadline:
+    while store.status(key).status != "Completed" and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert store.status(key, URL)["status"] == "Completed"
+    assert store.status(key).status == "Completed"
     store.close()
 
 
@@ -189,10 +188,10 @@ def test_time_progression_applies_jobs_in_upload_order() -> None:
     first = submit(store, b"Revenue Schedule Number\nRS-00000001\n")
     second = submit(store, b"Revenue Schedule Number\nRS-00000001\n")
     deadline = time.monotonic() + 2
-    while store.status(second, URL)["status"] != "Completed" and time.monotonic() < deadline:
+    while store.status(second).status != "Completed" and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert store.status(first, URL)["successCount"] == 1
-    assert store.status(second, URL)["errorCount"] == 1
+    assert store.status(first).successes == 1
+    assert store.status(second).errors == 1
     store.close()
 
 
@@ -208,7 +207,7 @@ def test_close_stops_the_worker() -> None:
 def test_close_releases_the_response_file_of_an_unfinished_job() -> None:
     store = make_store("manual")
     key = submit(store)
-    store.advance(key, 1, URL)
+    store.advance(key, 1)
     writer = store.jobs[key]._out
     assert writer is not None and writer._archive.fp is not None
     store.close()

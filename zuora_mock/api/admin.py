@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from zuora_mock import __version__
+from zuora_mock.api import bodies
 from zuora_mock.api.commands import parse_advance_clock, read_optional_json
 from zuora_mock.api.context import emulator
 from zuora_mock.api.families import ADMIN_PREFIX
@@ -16,8 +17,7 @@ bp = Blueprint("admin", __name__, url_prefix=ADMIN_PREFIX)
 
 @bp.get("/health")
 def health() -> Response:
-    emu = emulator()
-    return json_response({"status": "ok", "version": __version__, "tenants": len(emu.registry.tenants)})
+    return json_response(bodies.health(__version__, len(emulator().registry.tenants)))
 
 
 @bp.post("/reset")
@@ -27,30 +27,27 @@ def reset() -> Response:
     emu = emulator()
     if name is not None and name not in emu.registry.tenants:
         raise NotFound(f"Unknown tenant '{name[:100]}'.")
-    reset_names = emu.registry.reset(name)
-    return json_response({"success": True, "reset": reset_names})
+    return json_response(bodies.reset(emu.registry.reset(name)))
 
 
 @bp.get("/tenants")
 def tenants() -> Response:
-    emu = emulator()
-    body = [
-        {"name": t.name, "tenantId": t.tenant_id, "userId": t.user_id, "entities": [e.id for e in t.entities]}
-        for t in emu.registry.tenants.values()
-    ]
-    return json_response({"tenants": body})
+    return json_response(bodies.tenants(list(emulator().registry.tenants.values())))
 
 
 @bp.get("/clock")
 def clock() -> Response:
-    emu = emulator()
-    return json_response({"now": emu.clock.now(), "offset": emu.clock.offset})
+    return _clock_response()
 
 
 @bp.post("/clock")
 def advance_clock() -> Response:
     """Move the emulator's clock forward (token and idempotency expiry) without sleeping."""
     command = parse_advance_clock(read_optional_json())
-    emu = emulator()
-    emu.clock.advance(command.seconds)
-    return json_response({"now": emu.clock.now(), "offset": emu.clock.offset})
+    emulator().clock.advance(command.seconds)
+    return _clock_response()
+
+
+def _clock_response() -> Response:
+    emu_clock = emulator().clock
+    return json_response(bodies.clock(emu_clock.now(), emu_clock.offset))

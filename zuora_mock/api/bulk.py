@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
+from zuora_mock.api import bodies
 from zuora_mock.api.commands import read_mass_action
 from zuora_mock.api.context import context, emulator, public_base_url
 from zuora_mock.api.families import V1_PREFIX
@@ -35,19 +36,19 @@ def create_mass_action() -> Response:
         emulator().settings.bulk_max_file_bytes,
     )
     del command  # the raw file: only the validated text is kept while the job runs
-    bulk_key = context().entity_data().bulk.submit(upload)
-    return json_response({"success": True, "bulkKey": bulk_key})
+    return json_response(bodies.v1_success(bulkKey=context().entity_data().bulk.submit(upload)))
 
 
 @bp.get("/bulk/<bulk_key>")
 def get_mass_action(bulk_key: str) -> Response:
-    return json_response(context().entity_data().bulk.status(bulk_key, public_base_url()))
+    status = context().entity_data().bulk.status(bulk_key)
+    return json_response(bodies.job_status(status, public_base_url()))
 
 
 @bp.put("/bulk/<bulk_key>/stop")
 def stop_mass_action(bulk_key: str) -> Response:
     context().entity_data().bulk.stop(bulk_key)
-    return json_response({"success": True})
+    return json_response(bodies.v1_success())
 
 
 @bp.get("/files/<file_id>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from zuora_mock.api import bodies
 from zuora_mock.api.commands import parse_advance_job, read_optional_json
 from zuora_mock.api.context import emulator, public_base_url
 from zuora_mock.api.families import BULK_ADMIN_PREFIX
@@ -29,4 +30,5 @@ def _store_of(bulk_key: str) -> MassActionStore:
 def advance(bulk_key: str) -> Response:
     """Start a Pending job and apply {"rows": N} more rows (all of them when omitted); finish a stop."""
     command = parse_advance_job(read_optional_json())
-    return json_response(_store_of(bulk_key).advance(bulk_key, command.rows, public_base_url()))
+    status = _store_of(bulk_key).advance(bulk_key, command.rows)
+    return json_response(bodies.job_status(status, public_base_url()))

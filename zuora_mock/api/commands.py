@@ -21,6 +21,7 @@ from zuora_mock.backend.commands import (
     AdvanceJob,
     BatchAction,
     CreateRecords,
+    IssueToken,
     ListRecords,
     SubmitMassAction,
 )
@@ -34,6 +35,7 @@ from zuora_mock.core.errors import (
     InvalidValue,
     MalformedRequest,
     MissingField,
+    OAuthError,
     RuleRestriction,
     UnknownField,
     ZuoraError,
@@ -51,6 +53,8 @@ MSG_FIELD_INVALID = "Invalid value for '{field}': {detail}"
 MSG_NOT_A_STRING = "Not a valid string."
 MSG_NOT_NULL = "Field may not be null."
 MSG_ADVANCE = "'advance' must be a number of seconds >= 0."
+MSG_OAUTH_CONTENT_TYPE = "Content-Type must be application/x-www-form-urlencoded"
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _CHECKSUM = re.compile(r"^[0-9a-fA-F]{32}$")
 _CREATE_KEYS = frozenset({"allowPartialSuccess", "records"})
 _BATCH_KEYS = frozenset({"action"})
@@ -96,6 +100,22 @@ def _too_deep(data: bytes, body: Any) -> bool:
     except orjson.JSONEncodeError:
         return True
     return False
+
+
+# ---- OAuth -------------------------------------------------------------------------------------------------
+
+
+def read_token_request(req: Request) -> IssueToken:
+    """POST /oauth/token: a form (Zuora's SDKs send it url-encoded); the grant itself is checked on issue."""
+    if req.mimetype not in _FORM_TYPES:
+        raise OAuthError(MSG_OAUTH_CONTENT_TYPE, status=415)
+    form = req.form
+    return IssueToken(
+        client_id=form.get("client_id", ""),
+        client_secret=form.get("client_secret", ""),
+        grant_type=form.get("grant_type", ""),
+        entity_header=req.headers.get("Zuora-Entity-Ids"),
+    )
 
 
 # ---- custom objects ----------------------------------------------------------------------------------------

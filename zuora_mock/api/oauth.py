@@ -4,39 +4,30 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from zuora_mock.api import bodies
+from zuora_mock.api.commands import read_token_request
 from zuora_mock.api.context import context, emulator
 from zuora_mock.api.families import OAUTH_PREFIX
 from zuora_mock.api.responses import json_response
-from zuora_mock.core.errors import MSG_RATE_LIMIT, OAuthError, RateLimited
+from zuora_mock.core.errors import MSG_RATE_LIMIT, RateLimited
 
 bp = Blueprint("oauth", __name__, url_prefix=OAUTH_PREFIX)
-
-MSG_OAUTH_CONTENT_TYPE = "Content-Type must be application/x-www-form-urlencoded"
 
 
 @bp.post("/token")
 def create_token() -> Response:
-    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise OAuthError(MSG_OAUTH_CONTENT_TYPE, status=415)
+    command = read_token_request(request)
     emu = emulator()
-    tenant = emu.registry.tenant_for_client(request.form.get("client_id", ""))
+    tenant = emu.registry.tenant_for_client(command.client_id)
     limiter = tenant.auth_rate if tenant is not None else emu.anonymous_auth_rate
-    state = limiter.hit(emu.clock.now())
-    context().auth_rate = state
+    state = context().auth_rate = limiter.hit(emu.clock.now())
     if state.exceeded_window:
         raise RateLimited(
             MSG_RATE_LIMIT.format(window=state.exceeded_window, seconds=state.reset),
             headers={"Retry-After": str(state.reset)},
         )
-    token = emu.registry.issue_token(request.form, request.headers.get("Zuora-Entity-Ids"))
-    body = {
-        "access_token": token.access_token,
-        "expires_in": emu.settings.token_ttl,
-        "jti": token.jti,
-        "scope": token.scope,
-        "token_type": "bearer",
-    }
-    return json_response(body)
+    token = emu.registry.issue_token(command)
+    return json_response(bodies.token(token, emu.settings.token_ttl))
 
 
 @bp.after_request

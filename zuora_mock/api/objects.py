@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request
 
+from zuora_mock.api import bodies
 from zuora_mock.api.commands import (
     parse_batch,
     parse_create_records,
@@ -14,7 +17,6 @@ from zuora_mock.api.commands import (
 from zuora_mock.api.context import context
 from zuora_mock.api.families import OBJECTS_PREFIX
 from zuora_mock.api.responses import json_response
-from zuora_mock.backend.customobjects import messages as m
 from zuora_mock.backend.customobjects.store import CustomObjectStore, etag
 
 bp = Blueprint("objects", __name__, url_prefix=OBJECTS_PREFIX)
@@ -24,19 +26,20 @@ def _store() -> CustomObjectStore:
     return context().entity_data().objects
 
 
+def _record_response(record: dict[str, Any]) -> Response:
+    return json_response(record, headers={"ETag": etag(record)})
+
+
 @bp.post("/definitions/default")
 def create_definitions() -> Response:
-    created = _store().create_definitions(read_json())
-    return json_response({"definitions": created, "count": len(created)})
+    return json_response(bodies.definitions(_store().create_definitions(read_json())))
 
 
 @bp.get("/definitions/default")
 def list_definitions() -> Response:
     types_only = parse_definitions_select(request.args)
-    definitions = _store().definitions()
-    if types_only:
-        definitions = {name: {"type": name} for name in definitions}
-    return json_response({"definitions": definitions, "count": len(definitions)})
+    found = _store().definitions()
+    return json_response(bodies.definition_types(list(found)) if types_only else bodies.definitions(found))
 
 
 @bp.get("/definitions/default/<string:object_name>")
@@ -47,7 +50,7 @@ def get_definition(object_name: str) -> Response:
 @bp.delete("/definitions/default/<string:object_name>")
 def delete_definition(object_name: str) -> Response:
     _store().delete_definition(object_name)
-    return json_response(f"/objects/definitions/default/{object_name}")
+    return json_response(bodies.deleted_definition(object_name))
 
 
 @bp.post("/records/default/<string:object_name>")
@@ -56,10 +59,7 @@ def create_records(object_name: str) -> Response:
     store.require(object_name)
     command = parse_create_records(read_json())
     created, failures = store.create_records(object_name, command.records, command.allow_partial)
-    if failures:
-        error = {"code": m.CODE_INVALID, "message": m.MSG_CREATE_INVALID, "details": failures}
-        return json_response({"error": error, "records": created})
-    return json_response({"records": created})
+    return json_response(bodies.created_records(created, failures))
 
 
 @bp.get("/records/default/<string:object_name>")
@@ -73,44 +73,38 @@ def list_records(object_name: str) -> Response:
         cursor=query.cursor,
         page=query.page,
     )
-    return json_response({"count": count, "records": records})
+    return json_response(bodies.records_page(count, records))
 
 
 @bp.get("/records/default/<string:object_name>/<string:record_id>")
 def get_record(object_name: str, record_id: str) -> Response:
-    record = _store().get_record(object_name, record_id)
-    return json_response(record, headers={"ETag": etag(record)})
+    return _record_response(_store().get_record(object_name, record_id))
 
 
 @bp.put("/records/default/<string:object_name>/<string:record_id>")
 def replace_record(object_name: str, record_id: str) -> Response:
-    record = _store().write_record(
-        object_name, record_id, read_json(), replace=True, if_match=request.headers.get("If-Match")
+    if_match = request.headers.get("If-Match")
+    return _record_response(
+        _store().write_record(object_name, record_id, read_json(), replace=True, if_match=if_match)
     )
-    return json_response(record, headers={"ETag": etag(record)})
 
 
 @bp.patch("/records/default/<string:object_name>/<string:record_id>")
 def patch_record(object_name: str, record_id: str) -> Response:
-    record = _store().write_record(
-        object_name, record_id, read_json(), replace=False, if_match=request.headers.get("If-Match")
+    if_match = request.headers.get("If-Match")
+    return _record_response(
+        _store().write_record(object_name, record_id, read_json(), replace=False, if_match=if_match)
     )
-    return json_response(record, headers={"ETag": etag(record)})
 
 
 @bp.delete("/records/default/<string:object_name>/<string:record_id>")
 def delete_record(object_name: str, record_id: str) -> Response:
     _store().delete_record(object_name, record_id)
-    return json_response(f"/objects/records/default/{object_name}/{record_id}")
+    return json_response(bodies.deleted_record(object_name, record_id))
 
 
 @bp.post("/batch/default/<string:object_name>")
 def batch(object_name: str) -> Response:
     store = _store()
     store.require(object_name)
-    failures = store.batch(object_name, parse_batch(read_json()))
-    if failures:
-        return json_response(
-            {"error": {"code": m.CODE_INVALID, "message": m.MSG_UPDATE_INVALID, "details": failures}}
-        )
-    return json_response({})
+    return json_response(bodies.batch_result(store.batch(object_name, parse_batch(read_json()))))

@@ -10,6 +10,16 @@ DELETE: Final = "delete"
 
 
 @dataclass(frozen=True)
+class IssueToken:
+    """POST /oauth/token: the form fields as sent ("" when absent) and the Zuora-Entity-Ids header."""
+
+    client_id: str
+    client_secret: str
+    grant_type: str
+    entity_header: str | None
+
+
+@dataclass(frozen=True)
 class CreateRecords:
     """POST /objects/records: at most 1,000 records, each still to be validated against its definition."""
 

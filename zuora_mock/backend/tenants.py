@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from zuora_mock.backend.commands import IssueToken
 from zuora_mock.backend.customobjects.store import CustomObjectStore
 from zuora_mock.backend.idempotency import IdempotencyCache
 from zuora_mock.backend.limits import ConcurrencyGauge, RateLimiter
@@ -160,14 +160,14 @@ class Registry:
         )
         return self._add_tenant(spec), client
 
-    def issue_token(self, form: Mapping[str, str], entity_header: str | None) -> Token:
+    def issue_token(self, request: IssueToken) -> Token:
         """Check a client_credentials request and issue a token, or raise the OAuth error Zuora gives."""
-        for name in ("client_id", "client_secret", "grant_type"):
-            if not form.get(name):
+        client_id, secret, grant = request.client_id, request.client_secret, request.grant_type
+        for name, value in (("client_id", client_id), ("client_secret", secret), ("grant_type", grant)):
+            if not value:
                 raise OAuthError(MSG_OAUTH_MISSING.format(name=name))
-        if form["grant_type"] != "client_credentials":
-            raise OAuthError(MSG_OAUTH_GRANT.format(grant=form["grant_type"]))
-        client_id, secret = form["client_id"], form["client_secret"]
+        if grant != "client_credentials":
+            raise OAuthError(MSG_OAUTH_GRANT.format(grant=grant))
         if len(client_id) != 36:
             raise OAuthError(MSG_OAUTH_CLIENT)
         if len(secret) > 42:
@@ -182,8 +182,8 @@ class Registry:
             if client.client_secret != secret:
                 raise OAuthError(MSG_OAUTH_CREDENTIALS, status=401)
             entity_ids = tuple(e.id for e in tenant.entities)
-            if entity_header:
-                wanted = entity_header.strip()
+            if request.entity_header:
+                wanted = request.entity_header.strip()
                 if wanted not in entity_ids:
                     raise OAuthError(MSG_OAUTH_ENTITY.format(entity=wanted))
                 entity_ids = (wanted,)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from zuora_mock.backend.massactions import messages as m
@@ -20,6 +21,26 @@ IMMEDIATE, TIME, MANUAL = "immediate", "time", "manual"
 CHUNK_ROWS = 500  # rows applied per hold of the tenant's lock
 _MIN_WAIT, _MAX_WAIT = 0.002, 0.1
 _LOCK_WAIT = 0.05
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """What GET /v1/bulk/{key} reports of a job; None where Zuora reports null (not known yet, or no file)."""
+
+    action_type: str
+    status: str
+    uploaded_by: str
+    uploaded_at: float
+    started_at: float | None
+    ended_at: float | None
+    input_size: int | None  # once the job ended with a response file (Completed or Stopped)
+    file_id: str | None
+    output_size: int | None
+    output_type: str | None
+    total: int | None  # the counts are null while the job is Pending
+    processed: int | None
+    errors: int | None
+    successes: int | None
 
 
 class MassActionStore:
@@ -75,11 +96,10 @@ class MassActionStore:
                 self._wake.notify()
         return job.key
 
-    def status(self, key: str, base_url: str) -> dict[str, Any]:
-        """The GET /v1/bulk/{key} body, in the key order of Zuora's example."""
+    def status(self, key: str) -> JobStatus:
+        """Where a job stands, for GET /v1/bulk/{key}."""
         with self.lock:
-            job = self._job(key)
-            return self._status_body(job, base_url)
+            return _status_of(self._job(key))
 
     def stop(self, key: str) -> None:
         """Stop a Pending or Processing job (it goes through Stopping); refuse once it has ended."""
@@ -100,7 +120,7 @@ class MassActionStore:
             raise NotFound(m.MSG_NOT_FOUND.format(key=file_id[:100]))
         return found
 
-    def advance(self, key: str, rows: int | None, base_url: str) -> dict[str, Any]:
+    def advance(self, key: str, rows: int | None) -> JobStatus:
         """Manual progression: start a Pending job, apply `rows` rows (all when None), finish a stop."""
         with self.lock:
             job = self._job(key)
@@ -117,7 +137,7 @@ class MassActionStore:
                     budget -= job.process(self.ledger, min(budget, CHUNK_ROWS))
                 if job.remaining <= 0:
                     self._finish(job, now)
-            return self._status_body(job, base_url)
+            return _status_of(job)
 
     def find(self, key: str) -> bool:
         with self.lock:
@@ -143,28 +163,6 @@ class MassActionStore:
         if job is None:
             raise NotFound(m.MSG_NOT_FOUND.format(key=key[:100]))
         return job
-
-    def _status_body(self, job: Job, base_url: str) -> dict[str, Any]:
-        pending = job.status == PENDING
-        has_file = job.file_id is not None
-        ended_with_output = job.status in (COMPLETED, STOPPED)
-        return {
-            "actionType": job.action.name,
-            "inputSize": job.input_size if ended_with_output else None,
-            "uploadedBy": job.uploaded_by,
-            "uploadedOn": ids.v1_timestamp(job.uploaded_at),
-            "status": job.status,
-            "startedOn": ids.v1_timestamp(job.started_at) if job.started_at is not None else None,
-            "endedOn": ids.v1_timestamp(job.ended_at) if job.ended_at is not None else None,
-            "outputSize": job.output_size if has_file else None,
-            "outputURL": f"{base_url.rstrip('/')}/v1/files/{job.file_id}" if has_file else None,
-            "outputType": OUTPUT_TYPE if has_file else None,
-            "totalCount": None if pending else job.total,
-            "processedCount": None if pending else job.processed,
-            "errorCount": None if pending else job.errors,
-            "successCount": None if pending else job.successes,
-            "success": True,
-        }
 
     def _finish(self, job: Job, now: float) -> None:
         produced = job.finish(now)
@@ -215,24 +213,7 @@ class MassActionStore:
             if not self.lock.acquire(timeout=_LOCK_WAIT):
                 return _MIN_WAIT
             try:
-                now = self.clock.now()
-                if job.status == PENDING:
-                    start_at = job.uploaded_at + delay
-                    if now < start_at:
-                        wait = min(wait, start_at - now)
-                        continue
-                    job.start(now)
-                if job.status == STOPPING:
-                    self._finish(job, now)
-                elif job.status == PROCESSING:
-                    due = job.remaining if rate <= 0 else int((now - job.started_at) * rate) - job.position
-                    job.process(self.ledger, max(0, min(due, CHUNK_ROWS, job.remaining)))
-                    if job.remaining <= 0:
-                        self._finish(job, now)
-                    elif rate <= 0 or due > CHUNK_ROWS:
-                        wait = 0
-                    else:
-                        wait = min(wait, (job.position + 1) / rate - (now - job.started_at))
+                wait = min(wait, self._step(job, self.clock.now(), delay, rate))
             finally:
                 self.lock.release()
             if job.ended:
@@ -240,3 +221,47 @@ class MassActionStore:
                     if job in self._active:
                         self._active.remove(job)
         return 0.0 if wait <= 0 else max(wait, _MIN_WAIT)
+
+    def _step(self, job: Job, now: float, delay: float, rate: float) -> float:
+        """Move one job to where the clock says (lock held); returns the seconds until its next step."""
+        if job.status == PENDING:
+            start_at = job.uploaded_at + delay
+            if now < start_at:
+                return start_at - now
+            job.start(now)
+        if job.status == STOPPING:
+            self._finish(job, now)
+        elif job.status == PROCESSING and job.started_at is not None:
+            elapsed = now - job.started_at
+            due = job.remaining if rate <= 0 else int(elapsed * rate) - job.position
+            job.process(self.ledger, max(0, min(due, CHUNK_ROWS, job.remaining)))
+            if job.remaining <= 0:
+                self._finish(job, now)
+            elif rate <= 0 or due > CHUNK_ROWS:
+                return 0.0
+            else:
+                return (job.position + 1) / rate - elapsed
+        return _MAX_WAIT
+
+
+def _status_of(job: Job) -> JobStatus:
+    """A job's status as the API reports it (the caller holds the lock)."""
+    pending = job.status == PENDING
+    has_file = job.file_id is not None
+    ended_with_output = job.status in (COMPLETED, STOPPED)
+    return JobStatus(
+        action_type=job.action.name,
+        status=job.status,
+        uploaded_by=job.uploaded_by,
+        uploaded_at=job.uploaded_at,
+        started_at=job.started_at,
+        ended_at=job.ended_at,
+        input_size=job.input_size if ended_with_output else None,
+        file_id=job.file_id,
+        output_size=job.output_size if has_file else None,
+        output_type=OUTPUT_TYPE if has_file else None,
+        total=None if pending else job.total,
+        processed=None if pending else job.processed,
+        errors=None if pending else job.errors,
+        successes=None if pending else job.successes,
+    )
