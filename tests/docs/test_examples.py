@@ -1,0 +1,34 @@
+"""Every shell and Python block of the README and docs/ runs against a real server; shown outputs must match.
+
+A block that is not meant to run carries a visible `<!-- docs-test: skip: reason -->` marker (markdown.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.docs.conftest import reset
+from tests.docs.markdown import ROOT, Block, documents, has_tracks
+from tests.docs.runner import DocumentRun, PythonSession
+from tests.e2e.cli_server import CliServer
+
+pytestmark = pytest.mark.emulator_only
+
+
+@pytest.mark.parametrize("path", documents(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_documented_examples_run_as_shown(
+    path: Path,
+    docs_server: CliServer,
+    document_blocks: dict[Path, list[Block]],
+    python_sessions: dict[Path, tuple[Path, PythonSession]],
+) -> None:
+    document = document_blocks[path]
+    if not any(block.runnable or block.marker == "file" for block in document):
+        pytest.skip("no runnable block")
+    reset(docs_server)
+    cwd, python = python_sessions[path]
+    port = int(docs_server.url.rsplit(":", 1)[1])
+    outcome = DocumentRun(document, cwd, port, python).run(has_tracks(path), lambda: reset(docs_server))
+    assert outcome.ran
