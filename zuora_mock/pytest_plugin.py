@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import pytest
 
@@ -24,19 +24,21 @@ if TYPE_CHECKING:
     from zuora_mock.client import ZuoraClient
 
 SCOPE_INI = "zuora_mock_scope"
-SCOPES = ("session", "package", "module", "class", "function")
+ScopeName = Literal["session", "package", "module", "class", "function"]
+SCOPES: tuple[ScopeName, ...] = get_args(ScopeName)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(SCOPE_INI, "scope of the zuora_mock_server fixture (default: session)", default="session")
 
 
-def _server_scope(fixture_name: str, config: pytest.Config) -> str:
+def _server_scope(fixture_name: str, config: pytest.Config) -> ScopeName:
     """Dynamic scope: users pick how often a fresh emulator starts."""
     scope = str(config.getini(SCOPE_INI) or "session").strip()
-    if scope not in SCOPES:
-        raise pytest.UsageError(f"{SCOPE_INI} must be one of {', '.join(SCOPES)}, got {scope!r}")
-    return scope
+    for known in SCOPES:
+        if scope == known:
+            return known
+    raise pytest.UsageError(f"{SCOPE_INI} must be one of {', '.join(SCOPES)}, got {scope!r}")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class RunningEmulator:
 
 @pytest.fixture(scope="session")
 def zuora_mock_config() -> dict[str, Any]:
-    """Settings overrides for the emulator (see zuora_mock.core.settings.Settings); override to change them."""
+    """Settings overrides for the emulator (see zuora_mock.core.settings.Settings); override to change."""
     return {}
 
 

@@ -26,6 +26,8 @@ BODY_CONSUMED_KEY = "zuora_mock.body_consumed"
 COMPRESS_MIN_BYTES = 1000  # "Zuora automatically compresses responses that contain over 1000 bytes"
 COMPRESSIBLE_TYPES = ("application/json", "application/xml", "text/html", "text/csv", "text/plain")
 _CHUNK = 64 * 1024
+# A WSGI application as this middleware calls it: (environ, start_response) -> body chunks.
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def inflate(stream: Any, compressed_limit: int, inflated_limit: int) -> bytes:
@@ -57,11 +59,11 @@ def inflate(stream: Any, compressed_limit: int, inflated_limit: int) -> bytes:
 class GzipRequestMiddleware:
     """WSGI middleware: a body sent with Content-Encoding: gzip reaches the app inflated, or as an error."""
 
-    def __init__(self, app: Callable, settings: Settings) -> None:
+    def __init__(self, app: WsgiApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         encoding = environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
         if encoding and encoding != "identity":
             environ[BODY_ERROR_KEY] = self._inflate_into(environ, encoding)
@@ -114,7 +116,7 @@ class _Bounded:
     def read(self, size: int) -> bytes:
         if self._left <= 0:
             return b""
-        data = self._stream.read(min(size, self._left))
+        data: bytes = self._stream.read(min(size, self._left))
         if not data:
             self._short, self._left = True, 0
         self._left -= len(data)

@@ -41,7 +41,7 @@ class IdempotencyCache:
     ) -> StoredResponse | None:
         """Reserve the key for this request, or return the response to replay; raise 409/422 as Zuora does.
 
-        `scope` (the entity) is part of what the key is bound to, so one entity never replays another's response.
+        `scope` (the entity) is part of what the key is bound to: one entity never replays another's response.
         """
         with self._lock:
             entry = self._entries.get(key)
