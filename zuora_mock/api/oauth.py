@@ -9,7 +9,6 @@ from zuora_mock.api.commands import read_token_request
 from zuora_mock.api.context import context, emulator
 from zuora_mock.api.families import OAUTH_PREFIX
 from zuora_mock.api.responses import json_response
-from zuora_mock.core.errors import MSG_RATE_LIMIT, RateLimited
 
 bp = Blueprint("oauth", __name__, url_prefix=OAUTH_PREFIX)
 
@@ -18,14 +17,8 @@ bp = Blueprint("oauth", __name__, url_prefix=OAUTH_PREFIX)
 def create_token() -> Response:
     command = read_token_request(request)
     emu = emulator()
-    tenant = emu.registry.tenant_for_client(command.client_id)
-    limiter = tenant.auth_rate if tenant is not None else emu.anonymous_auth_rate
-    state = context().auth_rate = limiter.hit(emu.clock.now())
-    if state.exceeded_window:
-        raise RateLimited(
-            MSG_RATE_LIMIT.format(window=state.exceeded_window, seconds=state.reset),
-            headers={"Retry-After": str(state.reset)},
-        )
+    state = context().auth_rate = emu.auth_rate_for(command.client_id).hit(emu.clock.now())
+    state.refuse_if_exceeded()
     token = emu.registry.issue_token(command)
     return json_response(bodies.token(token, emu.settings.token_ttl))
 

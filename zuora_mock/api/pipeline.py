@@ -20,6 +20,7 @@ from zuora_mock.api.context import (
     start_context,
 )
 from zuora_mock.api.families import ADMIN, OAUTH, OBJECTS, V1
+from zuora_mock.api.responses import json_response
 from zuora_mock.backend.idempotency import StoredResponse
 from zuora_mock.backend.tenants import Tenant, Token
 from zuora_mock.core.errors import (
@@ -32,7 +33,6 @@ from zuora_mock.core.errors import (
     MSG_METHOD_NOT_ALLOWED,
     MSG_NOT_FOUND_ROUTE,
     MSG_ORG_INVALID,
-    MSG_RATE_LIMIT,
     MSG_TRACK_ID,
     InternalError,
     InvalidValue,
@@ -41,7 +41,6 @@ from zuora_mock.core.errors import (
     MissingField,
     PayloadTooLarge,
     PermissionDenied,
-    RateLimited,
     UnsupportedRequest,
     ZuoraError,
 )
@@ -100,11 +99,7 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
     ctx.token = token
     now = emu.clock.now()
     rate = ctx.rate = tenant.rate.hit(now)  # unsuccessful requests count too, as in Zuora
-    if rate.exceeded_window:
-        raise RateLimited(
-            MSG_RATE_LIMIT.format(window=rate.exceeded_window, seconds=rate.reset),
-            headers={"Retry-After": str(rate.reset)},
-        )
+    rate.refuse_if_exceeded()
     entity_id = ctx.entity_id = _select_entity(token)
     _check_orgs(tenant)
     ctx.data = tenant.data(entity_id)
@@ -273,8 +268,6 @@ def http_to_zuora(exc: HTTPException) -> ZuoraError:
 
 def render(err: ZuoraError) -> Response:
     """The one place errors become responses, in the envelope of the family that handled the request."""
-    from zuora_mock.api.responses import json_response
-
     emu = emulator()
     ctx = context()
     business_status = 200 if emu.settings.v1_error_status == "200" else None

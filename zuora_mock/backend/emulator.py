@@ -23,6 +23,11 @@ class Emulator:
         )
         self.anonymous_auth_rate = RateLimiter({60: settings.auth_rate_limit_minute})
 
+    def auth_rate_for(self, client_id: str) -> RateLimiter:
+        """The per-minute token quota a client id counts against: its tenant's, or the anonymous one."""
+        tenant = self.registry.tenant_for_client(client_id)
+        return tenant.auth_rate if tenant is not None else self.anonymous_auth_rate
+
     def close(self) -> None:
         """Stop background work (mass action workers) of every tenant."""
         self.registry.close()

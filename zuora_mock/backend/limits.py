@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from zuora_mock.core.errors import MSG_RATE_LIMIT, RateLimited
+
 WINDOW_NAMES = {60: "minute", 3600: "hour", 86400: "day"}
 
 
@@ -16,6 +18,14 @@ class RateState:
     remaining: int
     reset: int
     exceeded_window: str | None = None
+
+    def refuse_if_exceeded(self) -> None:
+        """Raise the 429 Zuora answers once a window is used up, with the seconds until it resets."""
+        if self.exceeded_window:
+            raise RateLimited(
+                MSG_RATE_LIMIT.format(window=self.exceeded_window, seconds=self.reset),
+                headers={"Retry-After": str(self.reset)},
+            )
 
 
 class RateLimiter:

@@ -10,10 +10,11 @@ from zuora_mock.backend.commands import IssueToken
 from zuora_mock.backend.customobjects.store import CustomObjectStore
 from zuora_mock.backend.idempotency import IdempotencyCache
 from zuora_mock.backend.limits import ConcurrencyGauge, RateLimiter
+from zuora_mock.backend.massactions import messages as bulk_messages
 from zuora_mock.backend.massactions.store import MassActionStore
 from zuora_mock.core import ids
 from zuora_mock.core.clock import Clock
-from zuora_mock.core.errors import AuthenticationFailed, OAuthError
+from zuora_mock.core.errors import AuthenticationFailed, NotFound, OAuthError
 from zuora_mock.core.fixtures import ClientSpec, EntitySpec, Fixtures, Seed, TenantSpec
 from zuora_mock.core.settings import Settings
 
@@ -23,6 +24,7 @@ MSG_OAUTH_CLIENT = "Invalid client id"
 MSG_OAUTH_SECRET_LENGTH = "Invalid client secret"
 MSG_OAUTH_CREDENTIALS = "Bad credentials"
 MSG_OAUTH_ENTITY = "Invalid entity id: {entity}"
+MSG_UNKNOWN_TENANT = "Unknown tenant '{name}'."
 
 
 class EntityData:
@@ -224,11 +226,22 @@ class Registry:
 
     def reset(self, tenant_name: str | None = None) -> list[str]:
         """Restore the seed state of one tenant or all; issued tokens stay valid so clients keep working."""
+        if tenant_name is not None and tenant_name not in self.tenants:
+            raise NotFound(MSG_UNKNOWN_TENANT.format(name=tenant_name[:100]))
         with self._lock:
             targets = [self.tenants[tenant_name]] if tenant_name else list(self.tenants.values())
         for tenant in targets:
             tenant.reset()
         return [t.name for t in targets]
+
+    def bulk_store_of(self, bulk_key: str) -> MassActionStore:
+        """The mass-action store holding a job, whichever tenant and entity it belongs to (admin API)."""
+        for tenant in list(self.tenants.values()):
+            for entity in tenant.entities:
+                store = tenant.data(entity.id).bulk
+                if store.find(bulk_key):
+                    return store
+        raise NotFound(bulk_messages.MSG_NOT_FOUND.format(key=bulk_key[:100]))
 
     def close(self) -> None:
         for tenant in list(self.tenants.values()):
