@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from zuora_mock.api.context import EXTENSION_KEY
+from zuora_mock.api.context import EXTENSION_KEY, emulator_of
 from zuora_mock.backend.emulator import Emulator
 from zuora_mock.core.settings import load_settings
+
+__all__ = ["create_app", "emulator_of"]
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
@@ -30,10 +32,3 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
         app.register_blueprint(blueprint)
     app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app
-
-
-def emulator_of(app: Flask) -> Emulator:
-    """The Emulator behind an app made by create_app."""
-    emulator = app.extensions[EXTENSION_KEY]
-    assert isinstance(emulator, Emulator)
-    return emulator

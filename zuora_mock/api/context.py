@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 
 from zuora_mock.api.families import family_for_path
 from zuora_mock.backend.emulator import Emulator
@@ -70,11 +70,16 @@ def context() -> RequestContext:
     return peek_context() or start_context()
 
 
-def emulator() -> Emulator:
-    """The Emulator of the current app (registry, clock, settings)."""
-    found = current_app.extensions[EXTENSION_KEY]
+def emulator_of(app: Flask) -> Emulator:
+    """The Emulator behind an app made by create_app."""
+    found = app.extensions[EXTENSION_KEY]
     assert isinstance(found, Emulator)
     return found
+
+
+def emulator() -> Emulator:
+    """The Emulator of the app handling the current request (registry, clock, settings)."""
+    return emulator_of(current_app)
 
 
 def public_base_url() -> str:
