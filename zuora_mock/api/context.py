@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request
 
-from zuora_mock.api.families import family_for_path
+from zuora_mock.api.families import Family, family_for_path
 from zuora_mock.backend.emulator import Emulator
 from zuora_mock.backend.idempotency import IdempotencyCache
 from zuora_mock.backend.limits import ConcurrencyGauge, RateState
@@ -33,7 +33,7 @@ class RequestContext:
     """One request as the pipeline knows it; the optional fields are filled as each check passes."""
 
     request_id: str
-    family: str
+    family: Family
     track_id: str | None = None
     token: Token | None = None
     tenant: Tenant | None = None

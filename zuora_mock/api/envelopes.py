@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from zuora_mock.api import bodies
-from zuora_mock.api.families import OAUTH, OBJECTS, V1
+from zuora_mock.api.families import OAUTH, OBJECTS, V1, Family
 from zuora_mock.core import ids
 from zuora_mock.core.errors import (
     RESOURCE_CUSTOM_OBJECTS,
@@ -30,7 +30,13 @@ def protocol_error_body(reason: str) -> tuple[str, bytes]:
 
 
 def render_error(
-    err: ZuoraError, family: str, *, request_id: str, path: str, epoch: float, v1_business_status: int | None
+    err: ZuoraError,
+    family: Family,
+    *,
+    request_id: str,
+    path: str,
+    epoch: float,
+    v1_business_status: int | None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Turn any ZuoraError into (body, HTTP status, extra headers) for the family that handled the request."""
     headers = dict(err.headers)
