@@ -127,28 +127,45 @@ def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
     _no_unknown_keys(path, raw, TENANT_KEYS, where)
     name = _require(path, raw, "name", str, where)
     tenant_id = str(_require(path, raw, "tenantId", str, where))
-    user = _require(path, raw, "user", dict, where)
-    user_id = _require(path, user, "id", str, f"{where}.user")
+    user_id, email = _parse_user(path, _require(path, raw, "user", dict, where), f"{where}.user")
+    entities = _parse_entities(path, _require(path, raw, "entities", list, where), f"{where}.entities")
+    orgs = raw.get("orgs", [])
+    if not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs):
+        raise FixtureError(path, f"{where}.orgs must be a list of org ids")
+    clients = _parse_clients(path, _require(path, raw, "clients", list, where), f"{where}.clients")
+    limits = _parse_limits(path, raw.get("limits", {}), f"{where}.limits")
+    return TenantSpec(name, tenant_id, user_id, email, entities, tuple(orgs), clients, limits)
+
+
+def _parse_user(path: Path, user: dict[str, Any], where: str) -> tuple[str, str]:
+    """The tenant's user: a 32-hex id, as Zuora's user ids are, and an email."""
+    user_id = _require(path, user, "id", str, where)
     if not _HEX32.match(user_id):
-        raise FixtureError(path, f"{where}.user.id must be 32 lowercase hex characters, got {user_id!r}")
-    email = _require(path, user, "email", str, f"{where}.user")
+        raise FixtureError(path, f"{where}.id must be 32 lowercase hex characters, got {user_id!r}")
+    return user_id, _require(path, user, "email", str, where)
+
+
+def _parse_entities(path: Path, raw: list[Any], where: str) -> tuple[EntitySpec, ...]:
+    """At least one entity, each with a distinct lowercase UUID."""
     entities = []
-    for e_index, entity in enumerate(_require(path, raw, "entities", list, where)):
-        e_where = f"{where}.entities[{e_index}]"
+    for index, entity in enumerate(raw):
+        e_where = f"{where}[{index}]"
         entity_id = _require(path, entity, "id", str, e_where)
         if not _UUID.match(entity_id):
             raise FixtureError(path, f"{e_where}.id must be a lowercase UUID, got {entity_id!r}")
         entities.append(EntitySpec(entity_id, _require(path, entity, "name", str, e_where)))
     if not entities:
-        raise FixtureError(path, f"{where}.entities must name at least one entity")
+        raise FixtureError(path, f"{where} must name at least one entity")
     if len({e.id for e in entities}) != len(entities):
-        raise FixtureError(path, f"{where}.entities has duplicate ids")
-    orgs = raw.get("orgs", [])
-    if not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs):
-        raise FixtureError(path, f"{where}.orgs must be a list of org ids")
+        raise FixtureError(path, f"{where} has duplicate ids")
+    return tuple(entities)
+
+
+def _parse_clients(path: Path, raw: list[Any], where: str) -> tuple[ClientSpec, ...]:
+    """OAuth clients with Zuora's id and secret lengths."""
     clients = []
-    for c_index, client in enumerate(_require(path, raw, "clients", list, where)):
-        c_where = f"{where}.clients[{c_index}]"
+    for index, client in enumerate(raw):
+        c_where = f"{where}[{index}]"
         client_id = _require(path, client, "clientId", str, c_where)
         if len(client_id) != 36:
             raise FixtureError(path, f"{c_where}.clientId must be 36 characters, got {len(client_id)}")
@@ -156,16 +173,18 @@ def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
         if len(secret) > 42:
             raise FixtureError(path, f"{c_where}.clientSecret must be at most 42 characters")
         clients.append(ClientSpec(client_id, secret))
-    limits = raw.get("limits", {})
+    return tuple(clients)
+
+
+def _parse_limits(path: Path, limits: Any, where: str) -> tuple[tuple[str, int], ...]:
+    """The tenant's own rate and concurrency limits: known settings, positive integers."""
     if not isinstance(limits, dict):
-        raise FixtureError(path, f"{where}.limits must be an object")
-    _no_unknown_keys(path, limits, TENANT_LIMIT_KEYS, f"{where}.limits")
+        raise FixtureError(path, f"{where} must be an object")
+    _no_unknown_keys(path, limits, TENANT_LIMIT_KEYS, where)
     for key, value in limits.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise FixtureError(path, f"{where}.limits.{key} must be a positive integer, got {value!r}")
-    return TenantSpec(
-        name, tenant_id, user_id, email, tuple(entities), tuple(orgs), tuple(clients), tuple(limits.items())
-    )
+            raise FixtureError(path, f"{where}.{key} must be a positive integer, got {value!r}")
+    return tuple(limits.items())
 
 
 def _load_seed(seed_dir: Path, declared: bool) -> Seed:

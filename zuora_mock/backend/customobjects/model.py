@@ -15,7 +15,7 @@ from zuora_mock.backend.customobjects.system import RECORD_SYSTEM_KEYS
 
 
 def apply_patch(record: dict[str, Any], values: Mapping[str, Any]) -> None:
-    """JSON merge patch of custom fields into `record`: null clears a field, echoed system keys are skipped."""
+    """JSON merge patch of custom fields into `record`: null clears a field, system keys are left alone."""
     for name, value in values.items():
         if name in RECORD_SYSTEM_KEYS:
             continue

@@ -22,6 +22,7 @@ _RANGE_OPS = ("<=", ">=", "<", ">")
 _AND = ("AND", "&&")
 _OR = ("OR", "||")
 _NOT = ("NOT", "!")
+_OPERATOR_NAMES = {"&&": "AND", "||": "OR", "!": "NOT"}
 # What a JSON number looks like: float() alone would also take nan, inf, 1_000 and non-ASCII digits.
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
@@ -46,72 +47,80 @@ def _tokens(text: str) -> list[Any]:
         ch = text[i]
         if ch.isspace():
             i += 1
-            continue
-        if ch in "()":
+        elif ch in "()":
             out.append(ch)
             i += 1
-            continue
-        if ch == "!" and (i + 1 == n or text[i + 1] != "="):
+        elif ch == "!" and (i + 1 == n or text[i + 1] != "="):
             out.append("NOT")
             i += 1
-            continue
-        field: list[str] = []
-        value: list[str] = []
-        target = field
-        seen_colon = quoted = False
-        while i < n:
-            ch = text[i]
-            if ch == "\\" and i + 1 < n:
-                target.append(text[i + 1])
-                i += 2
-                continue
-            if ch == ":" and not seen_colon:
-                seen_colon = True
-                target = value
-                i += 1
-                if i < n and text[i] == '"':
-                    end = i + 1
-                    chars: list[str] = []
-                    while end < n and text[end] != '"':
-                        if text[end] == "\\" and end + 1 < n:
-                            end += 1
-                        chars.append(text[end])
-                        end += 1
-                    if end >= n:
-                        raise _syntax("unterminated quoted value")
-                    value.extend(chars)
-                    quoted = True
-                    i = end + 1
-                    break
-                continue
-            if ch.isspace() or ch in "()":
-                break
+        else:
+            field, value, quoted, i = _read_word(text, i)
+            out.append(_token(field, value, quoted))
+    return out
+
+
+def _read_word(text: str, i: int) -> tuple[str, str | None, bool, int]:
+    """A word from `i` to a space or parenthesis: (field, value after the first ':' or None, quoted, end)."""
+    n = len(text)
+    field: list[str] = []
+    value: list[str] | None = None
+    target = field
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            target.append(text[i + 1])
+            i += 2
+        elif ch == ":" and value is None:
+            value = target = []
+            i += 1
+            if i < n and text[i] == '"':
+                # A quoted value ends the term at its closing quote.
+                quoted, end = _read_quoted(text, i)
+                return "".join(field), quoted, True, end
+        elif ch.isspace() or ch in "()":
+            break
+        else:
             target.append(ch)
             i += 1
-        word = "".join(field)
-        if not seen_colon:
-            if word in _AND or word in _OR or word in _NOT:
-                out.append({"&&": "AND", "||": "OR", "!": "NOT"}.get(word, word))
-                continue
-            raise _syntax(f"expected field:value, got '{word[:50]}'")
-        raw = "".join(value)
-        op = ":"
-        if not quoted:
-            for candidate in _RANGE_OPS:
-                if raw.startswith(candidate):
-                    op, raw = candidate, raw[len(candidate) :]
-                    break
-        if word == "_exists_":
-            if op != ":" or not raw:
-                raise _syntax("_exists_ needs a field name")
-            out.append(_Term(raw, "exists", "", False))
-            continue
-        if not word:
-            raise _syntax("a term is missing its field name")
-        if not raw and not quoted:
-            raise _syntax(f"field '{word[:50]}' has no value")
-        out.append(_Term(word, op, raw, quoted))
-    return out
+    return "".join(field), None if value is None else "".join(value), False, i
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int]:
+    """The value between the quote at `start` and the next unescaped quote, and the index after it."""
+    n = len(text)
+    end = start + 1
+    chars: list[str] = []
+    while end < n and text[end] != '"':
+        if text[end] == "\\" and end + 1 < n:
+            end += 1
+        chars.append(text[end])
+        end += 1
+    if end >= n:
+        raise _syntax("unterminated quoted value")
+    return "".join(chars), end + 1
+
+
+def _token(word: str, value: str | None, quoted: bool) -> Any:
+    """An operator (a word without ':') or a term; a range operator leads an unquoted value."""
+    if value is None:
+        if word in _AND or word in _OR or word in _NOT:
+            return _OPERATOR_NAMES.get(word, word)
+        raise _syntax(f"expected field:value, got '{word[:50]}'")
+    op = ":"
+    if not quoted:
+        for candidate in _RANGE_OPS:
+            if value.startswith(candidate):
+                op, value = candidate, value[len(candidate) :]
+                break
+    if word == "_exists_":
+        if op != ":" or not value:
+            raise _syntax("_exists_ needs a field name")
+        return _Term(value, "exists", "", False)
+    if not word:
+        raise _syntax("a term is missing its field name")
+    if not value and not quoted:
+        raise _syntax(f"field '{word[:50]}' has no value")
+    return _Term(word, op, value, quoted)
 
 
 class _Parser:
