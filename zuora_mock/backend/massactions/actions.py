@@ -9,7 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from zuora_mock.backend.massactions import messages as m
-from zuora_mock.backend.massactions.finance import CUSTOM_UNLIMITED, Ledger, parse_date, parse_decimal
+from zuora_mock.backend.massactions.finance import (
+    CUSTOM_UNLIMITED,
+    Ledger,
+    ledger_amount,
+    parse_date,
+    parse_decimal,
+)
 from zuora_mock.core import ids
 
 GROUP_ID = "Group ID"
@@ -224,7 +230,7 @@ def create_revenue_schedule(row: Fields, ledger: Ledger) -> tuple[str, ...]:
         if item is None:
             raise RowError(m.TRANSACTION_NOT_FOUND.format(type=linked_type, key=linked_key))
         # Date and amount are inherited from the transaction (Zuora does not let them differ).
-        day, amount = ledger.invoices[item["invoiceId"]]["invoiceDate"], parse_decimal(item["chargeAmount"])
+        day, amount = ledger.invoices[item["invoiceId"]]["invoiceDate"], ledger_amount(item["chargeAmount"])
         schedule.update(linkedTransactionType=linked_type, linkedTransactionKey=linked_key)
         inherited = ("deferredRevenueAccountingCode", "recognizedRevenueAccountingCode")
         codes = {k: item[k] for k in inherited if k in item}
@@ -336,7 +342,7 @@ def _applications(value: str, ledger: Ledger, account: dict[str, Any]) -> list[A
             raise RowError(m.MPU_INVOICE_NOT_FOUND.format(key=key))
         if invoice["accountId"] != account["id"]:
             raise RowError(m.MPU_INVOICE_OTHER_ACCOUNT.format(key=key, account=account["accountNumber"]))
-        balance = parse_decimal(invoice["balance"])
+        balance = ledger_amount(invoice["balance"])
         if amount > balance:
             raise RowError(m.MPU_INVOICE_BALANCE.format(amount=raw_amount, key=key, balance=_money(balance)))
         applied.append((invoice, amount))
@@ -347,47 +353,23 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     account_key = _text(row, "Billing Account ID", 32)
     invoices = _text(row, "Payment Invoice", 100_000)
     amount = _number(row, "Payment Amount", positive=True)
-    currency = _text(row, "Currency", 3, required=True)
-    known_currency = ledger.currencies.get(currency)
-    if known_currency is None or not known_currency["active"]:
-        raise RowError(m.FX_CURRENCY.format(column="Currency", value=currency))
+    currency = _currency(row, "Currency", ledger)
     day = _date(row, "Payment Date")
     method_id = _text(row, "Payment Method ID", 32, required=True)
     comment = _text(row, "Payment Comment", 255)
     method = ledger.payment_methods.get(method_id)
     if method is None:
         raise RowError(m.MPU_PM_NOT_FOUND.format(key=method_id))
+    account: dict[str, Any] | None = None
     applied: list[Application] = []
-    account = None
     if account_key:
-        account = ledger.accounts.get(account_key) or ledger.accounts_by_number.get(account_key)
-        if account is None:
-            raise RowError(m.MPU_ACCOUNT_NOT_FOUND.format(key=account_key))
-        if method.get("accountId") not in (None, account["id"]):
-            raise RowError(m.MPU_PM_OTHER_ACCOUNT.format(key=method_id, account=account["accountNumber"]))
-        if currency != account["currency"]:
-            raise RowError(
-                m.MPU_CURRENCY_MISMATCH.format(
-                    currency=currency, expected=account["currency"], account=account["accountNumber"]
-                )
-            )
-        if invoices:
-            applied = _applications(invoices, ledger, account)
-            total = sum((a for _, a in applied), Decimal(0))
-            if total > amount:
-                raise RowError(m.MPU_APPLIED_EXCEEDS.format(applied=_money(total), amount=_money(amount)))
+        account = _paying_account(ledger, account_key, method_id, method, currency)
+        applied = _applied_invoices(invoices, ledger, account, amount)
     else:
-        if invoices:
-            raise RowError(m.MPU_UNASSIGNED_INVOICE)
-        if method.get("accountId") is not None:
-            raise RowError(m.MPU_UNASSIGNED_PM)
+        _check_unassigned(invoices, method)
     _open_period(ledger, "Payment Date", day)
-    for invoice, part in applied:
-        invoice["balance"] = _money(parse_decimal(invoice["balance"]) - part)
-    if account is not None and applied:
-        paid = sum((a for _, a in applied), Decimal(0))
-        account["balance"] = _money(parse_decimal(account["balance"]) - paid)
-    payment = {
+    _settle(account, applied)
+    payment: dict[str, Any] = {
         "id": ids.zuora_id(),
         "number": ledger.next_payment_number(),
         "accountId": account["id"] if account else None,
@@ -402,6 +384,54 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     ledger.payments[payment["id"]] = payment
     ledger.payments_by_number[payment["number"]] = payment
     return ()
+
+
+def _paying_account(
+    ledger: Ledger, key: str, method_id: str, method: dict[str, Any], currency: str
+) -> dict[str, Any]:
+    """The account a payment is for: it exists, may use the payment method and pays in its currency."""
+    account = ledger.accounts.get(key) or ledger.accounts_by_number.get(key)
+    if account is None:
+        raise RowError(m.MPU_ACCOUNT_NOT_FOUND.format(key=key))
+    if method.get("accountId") not in (None, account["id"]):
+        raise RowError(m.MPU_PM_OTHER_ACCOUNT.format(key=method_id, account=account["accountNumber"]))
+    if currency != account["currency"]:
+        raise RowError(
+            m.MPU_CURRENCY_MISMATCH.format(
+                currency=currency, expected=account["currency"], account=account["accountNumber"]
+            )
+        )
+    return account
+
+
+def _applied_invoices(
+    invoices: str, ledger: Ledger, account: dict[str, Any], amount: Decimal
+) -> list[Application]:
+    """The invoices a payment is applied to, in total no more than the payment."""
+    if not invoices:
+        return []
+    applied = _applications(invoices, ledger, account)
+    total = sum((a for _, a in applied), Decimal(0))
+    if total > amount:
+        raise RowError(m.MPU_APPLIED_EXCEEDS.format(applied=_money(total), amount=_money(amount)))
+    return applied
+
+
+def _check_unassigned(invoices: str, method: dict[str, Any]) -> None:
+    """A payment without an account names no invoice and uses a method of no account."""
+    if invoices:
+        raise RowError(m.MPU_UNASSIGNED_INVOICE)
+    if method.get("accountId") is not None:
+        raise RowError(m.MPU_UNASSIGNED_PM)
+
+
+def _settle(account: dict[str, Any] | None, applied: list[Application]) -> None:
+    """Lower the balances of the invoices paid, and of their account."""
+    for invoice, part in applied:
+        invoice["balance"] = _money(ledger_amount(invoice["balance"]) - part)
+    if account is not None and applied:
+        paid = sum((a for _, a in applied), Decimal(0))
+        account["balance"] = _money(ledger_amount(account["balance"]) - paid)
 
 
 ACTIONS: dict[str, Action] = {

@@ -82,6 +82,22 @@ def parse_decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def ledger_amount(value: Any) -> Decimal:
+    """An amount held by the ledger: checked when the seed was loaded, or written by the emulator itself."""
+    number = parse_decimal(value)
+    if number is None:
+        raise ValueError(f"the ledger holds an amount that is not a number: {value!r}")
+    return number
+
+
+def ledger_date(value: str) -> date:
+    """A YYYY-MM-DD date held by the ledger or already checked in the row."""
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(f"not a YYYY-MM-DD date: {value!r}")
+    return day
+
+
 def _records(seed_file: SeedFile | None, stem: str) -> list[dict[str, Any]]:
     """The records of one seed file, each checked for its required fields."""
     if seed_file is None:
@@ -170,11 +186,11 @@ class Ledger:
             path("accounting_codes"), "accounting_codes", _copy(loaded["accounting_codes"]), "name"
         )
         self.periods = [
-            (parse_date(p["startDate"]), parse_date(p["endDate"]), p) for p in loaded["accounting_periods"]
+            (ledger_date(p["startDate"]), ledger_date(p["endDate"]), p) for p in loaded["accounting_periods"]
         ]
         self.currencies = {c["code"]: c for c in _copy(loaded["currencies"])}
         self.fx_rates: dict[tuple[str, str, str, str], Decimal] = {
-            (r.get("rateSetName") or "", r["date"], r["from"], r["to"]): parse_decimal(r["rate"])
+            (r.get("rateSetName") or "", r["date"], r["from"], r["to"]): ledger_amount(r["rate"])
             for r in loaded["fx_rates"]
         }
         self.payment_methods = _unique(
@@ -190,7 +206,7 @@ class Ledger:
         """The name of the closed accounting period holding this YYYY-MM-DD day, if any."""
         if day in self._closed_by_day:
             return self._closed_by_day[day]
-        moment = parse_date(day)
+        moment = ledger_date(day)
         found = None
         for start, end, period in self.periods:
             if start <= moment <= end and period["status"] == "Closed":

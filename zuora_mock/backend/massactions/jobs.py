@@ -54,6 +54,11 @@ class Job:
         self._out: ResultWriter | None = None
         self._writer: Any = None
         self._failed_groups: set[str] = set()
+        # Known once the header is read (start): its width, the columns the action reads, the Group ID column.
+        self._width = 0
+        self._relevant: list[tuple[str, int]] = []
+        self._group: int | None = None
+        self._blanks = ("",) * len(self.action.result_columns)
 
     @property
     def processed(self) -> int:
@@ -66,6 +71,10 @@ class Job:
     def start(self, now: float) -> None:
         """Pending -> Processing; a file whose rows are not valid CSV ends Failed with no response file."""
         upload = self._upload
+        if upload is None:
+            raise RuntimeError(
+                f"mass action {self.key} has no upload left to start (it already ran or was discarded)"
+            )
         self.started_at = now
         try:
             total = sum(map(any, _data_rows(upload.text)))
@@ -90,55 +99,58 @@ class Job:
 
     def process(self, ledger: Ledger, limit: int) -> int:
         """Apply up to `limit` rows in file order; returns how many were handled."""
-        rows, write, apply = self._rows, self._writer.writerow, self.action.apply
-        width, relevant, group_index = self._width, self._relevant, self._group
-        blanks = ("",) * len(self.action.result_columns)
-        skip_is_error = self.action.group_skip_is_error
-        failed_groups = self._failed_groups
+        rows, handle = self._rows, self._handle
         handled = 0
-        limit = min(limit, self.total - self.position)
+        limit = min(limit, self.remaining)
         while handled < limit:
             values = next(rows, None)
             if values is None:
                 self.total = self.position + handled  # defensive: the counting pass saw more rows
                 break
-            if not any(values):
-                continue
-            handled += 1
-            count = len(values)
-            if count < width:
-                values += [""] * (width - count)
-            group = values[group_index].strip() if group_index is not None else ""
-            if group and group in failed_groups:
-                if skip_is_error:
-                    self.errors += 1
-                    write([*values, "N", *blanks, m.ROW_GROUP_SKIPPED])
-                else:
-                    write([*values, "", *blanks, ""])
-                continue
-            try:
-                if count > width:
-                    raise RowError(m.ROW_FIELD_COUNT.format(found=count, expected=width))
-                if len(group) > GROUP_ID_LIMIT:
-                    raise RowError(m.ROW_TOO_LONG.format(column=GROUP_ID, limit=GROUP_ID_LIMIT))
-                extras = apply({name: values[i].strip() for name, i in relevant}, ledger)
-            except RowError as exc:
-                self.errors += 1
-                if group:
-                    failed_groups.add(group)
-                write([*values, "N", *blanks, str(exc)])
-                continue
-            except Exception as exc:
-                traceback.print_exception(exc, file=sys.stderr)
-                self.errors += 1
-                if group:
-                    failed_groups.add(group)
-                write([*values, "N", *blanks, ROW_INTERNAL_ERROR])
-                continue
-            self.successes += 1
-            write([*values, "Y", *extras, ""])
+            if any(values):
+                handled += 1
+                handle(values, ledger)
         self.position += handled
         return handled
+
+    def _handle(self, values: list[str], ledger: Ledger) -> None:
+        """Apply one data row and write it with its outcome; a row of a group that failed is skipped."""
+        count = len(values)
+        if count < self._width:
+            values += [""] * (self._width - count)
+        group = values[self._group].strip() if self._group is not None else ""
+        if group and group in self._failed_groups:
+            self._skip(values)
+            return
+        try:
+            if count > self._width:
+                raise RowError(m.ROW_FIELD_COUNT.format(found=count, expected=self._width))
+            if len(group) > GROUP_ID_LIMIT:
+                raise RowError(m.ROW_TOO_LONG.format(column=GROUP_ID, limit=GROUP_ID_LIMIT))
+            extras = self.action.apply({name: values[i].strip() for name, i in self._relevant}, ledger)
+        except RowError as exc:
+            self._fail(values, group, str(exc))
+        except Exception as exc:
+            traceback.print_exception(exc, file=sys.stderr)
+            self._fail(values, group, ROW_INTERNAL_ERROR)
+        else:
+            self.successes += 1
+            self._writer.writerow([*values, "Y", *extras, ""])
+
+    def _fail(self, values: list[str], group: str, message: str) -> None:
+        """A failed row: written with its message; later rows of its group will be skipped."""
+        self.errors += 1
+        if group:
+            self._failed_groups.add(group)
+        self._writer.writerow([*values, "N", *self._blanks, message])
+
+    def _skip(self, values: list[str]) -> None:
+        """A row after a failure in its group: an error for ImportFXRate, left blank by the other actions."""
+        if self.action.group_skip_is_error:
+            self.errors += 1
+            self._writer.writerow([*values, "N", *self._blanks, m.ROW_GROUP_SKIPPED])
+        else:
+            self._writer.writerow([*values, "", *self._blanks, ""])
 
     def request_stop(self) -> None:
         """Pending/Processing -> Stopping; the progression finishes the stop."""
@@ -146,20 +158,23 @@ class Job:
 
     def finish(self, now: float) -> tuple[str, bytes] | None:
         """End the job: Processing -> Completed, Stopping -> Stopped; returns (name, zip) if a file exists."""
-        if self.status == STOPPING and self._out is None:
+        out = self._out
+        if self.status == STOPPING and out is None:
             self.total = 0
             self._end(STOPPED, now)
             return None
+        if out is None:
+            raise RuntimeError(f"mass action {self.key} has no response file to finish ({self.status})")
         stopping = self.status == STOPPING
         if stopping:
-            blanks = ["", *([""] * len(self.action.result_columns)), ""]
+            blanks = ["", *self._blanks, ""]
             for values in self._rows:
                 if not any(values):
                     continue
                 if len(values) < self._width:
                     values += [""] * (self._width - len(values))
                 self._writer.writerow([*values, *blanks])
-        name, archive = self._out.name, self._out.close()
+        name, archive = out.name, out.close()
         self.output_size = len(archive)
         self._end(STOPPED if stopping else COMPLETED, now)
         return name, archive

@@ -35,7 +35,7 @@ class ResultWriter:
         return self._buffer.getvalue()
 
     def discard(self) -> None:
-        """Drop an unfinished response file, so a job abandoned by close or reset leaves no open zip behind."""
+        """Drop an unfinished response file, so a job abandoned by close or reset leaves no open zip."""
         try:
             self.text.close()
             self._archive.close()

@@ -34,7 +34,7 @@ class Upload:
 
 
 def iter_lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:
-    """The lines of a text, split 64 KB at a time: io.StringIO would copy it at up to 4 bytes per character."""
+    """The lines of a text, split 64 KB at a time: io.StringIO would copy it at up to 4 bytes a character."""
     start, size = 0, len(text)
     while start < size:
         end = text.find("\n", start + chunk)
