@@ -463,17 +463,25 @@ def test_readme_run_command_installs_and_starts_the_cli() -> None:
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
+    """.ci/run runs the README's three steps in order, in its own venv, plus the dev extra and the checks."""
     command = readme_command("Test")
     assert command == (
         "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
     )
     ci = (FIXTURES.parent / ".ci" / "run").read_text()
-    expected = (
-        command.replace("python3 -m venv", '"$PYTHON" -m venv')
-        .replace(".venv/bin/", '"$VENV/bin/')
-        .replace("/pip ", '/pip" ')
-        .replace("/python -m", '/python" -m')
-        .replace("venv .venv", 'venv "$VENV"')
+    venv, install, tests = (
+        part.replace("python3 -m venv .venv", '"$PYTHON" -m venv "$VENV"')
+        .replace(".venv/bin/pip ", '"$VENV/bin/pip" ')
+        .replace(".venv/bin/python ", '"$VENV/bin/python" ')
+        for part in command.split(" && ")
     )
-    assert expected + ' "$@" </dev/null' in ci
+    steps = [
+        venv + "\n",
+        install.replace("'.[test]'", "'.[test,dev]'") + "\n",
+        *(f"\ncheck {tool}\n" for tool in ("ruff check .", "ruff format --check .", "lint-imports", "mypy")),
+        tests + ' "$@" </dev/null\n',
+    ]
+    positions = [ci.find(step) for step in steps]
+    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
+    assert positions == sorted(positions)
     assert ci.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in ci and '"$status" -eq 5' in ci
