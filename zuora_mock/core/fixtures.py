@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+from zuora_mock.core.formats import is_uuid
+
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_SEED_DIR = "seed"
 TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients", "limits")
@@ -151,7 +152,8 @@ def _parse_entities(path: Path, raw: list[Any], where: str) -> tuple[EntitySpec,
     for index, entity in enumerate(raw):
         e_where = f"{where}[{index}]"
         entity_id = _require(path, entity, "id", str, e_where)
-        if not _UUID.match(entity_id):
+        # One trailing line break has always been let through (a `^...$` pattern with match()); kept.
+        if not is_uuid(entity_id.removesuffix("\n"), lowercase=True):
             raise FixtureError(path, f"{e_where}.id must be a lowercase UUID, got {entity_id!r}")
         entities.append(EntitySpec(entity_id, _require(path, entity, "name", str, e_where)))
     if not entities:

@@ -14,7 +14,6 @@ from zuora_mock.backend.commands import BatchAction
 from zuora_mock.backend.customobjects import messages as m
 from zuora_mock.backend.customobjects.batch import check_delete_ids, plan_update
 from zuora_mock.backend.customobjects.definitions import parse_definitions
-from zuora_mock.backend.customobjects.fields import valid_datetime
 from zuora_mock.backend.customobjects.query import compile_query
 from zuora_mock.backend.customobjects.records import (
     Claims,
@@ -29,6 +28,7 @@ from zuora_mock.core import ids
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.errors import InvalidValue, NotFound, PreconditionFailed, RuleRestriction, ZuoraError
 from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile
+from zuora_mock.core.formats import is_uuid, valid_datetime
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
@@ -106,7 +106,7 @@ class CustomObjectStore:
             if not isinstance(record, dict):
                 raise FixtureError(path, f"{where} must be an object")
             record_id = record.get("Id")
-            if not isinstance(record_id, str) or not _is_uuid(record_id):
+            if not isinstance(record_id, str) or not is_uuid(record_id):
                 raise FixtureError(path, f"{where}.Id must be a UUID string, got {record_id!r}")
             if record_id in data.records:
                 raise FixtureError(path, f"{where}.Id {record_id} is used twice")
@@ -328,13 +328,6 @@ class CustomObjectStore:
                 raise _batch_error(m.MSG_UPDATE_INVALID, failures)
             plan.apply(data)
             return failures
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        return len(value) == 36 and str(uuid.UUID(value)) == value.lower()
-    except ValueError:
-        return False
 
 
 def _etag_matches(header: str, current: str) -> bool:

@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from zuora_mock.core import formats
 from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBERED = re.compile(r"^[A-Z]+-(\d{8})$")
 
 CUSTOM_UNLIMITED = "Custom Unlimited"
@@ -65,12 +65,7 @@ _DATE_FIELDS = {
 @lru_cache(maxsize=8192)
 def parse_date(value: str) -> date | None:
     """A YYYY-MM-DD date, or None when the text is not one (cached: files repeat the same dates)."""
-    if not _DATE.match(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
+    return formats.parse_date(value)
 
 
 def parse_decimal(value: Any) -> Decimal | None:
