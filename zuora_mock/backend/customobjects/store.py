@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -24,11 +23,11 @@ from zuora_mock.backend.customobjects.records import (
     new_record,
     valid_id,
 )
+from zuora_mock.backend.customobjects.seed import load_seed
 from zuora_mock.core import ids
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.errors import InvalidValue, NotFound, PreconditionFailed, RuleRestriction, ZuoraError
-from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile
-from zuora_mock.core.formats import is_uuid, valid_datetime
+from zuora_mock.core.fixtures import Seed
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
@@ -38,7 +37,6 @@ MSG_DEFINITION_HAS_RECORDS = (
 MSG_DEFINITION_REFERENCED = (
     "Custom object definition [{object}] cannot be deleted because [{other}] has a relationship to it."
 )
-_SEED_NAMESPACE = uuid.UUID("0c4b1f4e-52a8-4b0e-9d55-2b8c3a6e7f10")
 
 
 def etag(record: Mapping[str, Any]) -> str:
@@ -73,63 +71,8 @@ class CustomObjectStore:
     def from_seed(cls, seed: Seed, **kwargs: Any) -> CustomObjectStore:
         """Build the store and load the seed definitions and records; raise FixtureError on bad seed data."""
         store = cls(**kwargs)
-        if seed.definitions is not None:
-            store._load_definitions(seed.definitions)
-        for name, seed_file in seed.records.items():
-            store._load_records(name, seed_file)
-        for name, seed_file in seed.records.items():
-            store._check_seed_relationships(name, seed_file)
+        load_seed(store.objects, seed, store.user_id, lambda: ids.iso_millis(store.clock.now()))
         return store
-
-    def _load_definitions(self, seed_file: SeedFile) -> None:
-        try:
-            parsed = parse_definitions(seed_file.data, ())
-        except ZuoraError as err:
-            raise FixtureError(seed_file.path, err.message) from None
-        timestamp = ids.iso_millis(self.clock.now())
-        for definition in parsed:
-            definition.stamp(str(uuid.uuid5(_SEED_NAMESPACE, definition.name)), self.user_id, timestamp)
-            self.objects[definition.name] = ObjectData(definition)
-
-    def _load_records(self, name: str, seed_file: SeedFile) -> None:
-        path = seed_file.path
-        data = self.objects.get(name)
-        if data is None:
-            raise FixtureError(path, f"no custom object definition named '{name}' in definitions.json")
-        raw = seed_file.data
-        if not isinstance(raw, dict) or not isinstance(raw.get("records"), list):
-            raise FixtureError(path, "expected an object with a 'records' list")
-        timestamp = ids.iso_millis(self.clock.now())
-        claims = Claims(data)
-        for index, record in enumerate(raw["records"]):
-            where = f"records[{index}]"
-            if not isinstance(record, dict):
-                raise FixtureError(path, f"{where} must be an object")
-            record_id = record.get("Id")
-            if not isinstance(record_id, str) or not is_uuid(record_id):
-                raise FixtureError(path, f"{where}.Id must be a UUID string, got {record_id!r}")
-            if record_id in data.records:
-                raise FixtureError(path, f"{where}.Id {record_id} is used twice")
-            failure = data.definition.check_fields(record, full=True) or claims.conflict(record_id, record)
-            if failure is not None:
-                raise FixtureError(path, f"{where}: {failure.message}")
-            for key in ("CreatedDate", "UpdatedDate"):
-                if key in record and not (isinstance(record[key], str) and valid_datetime(record[key])):
-                    raise FixtureError(path, f"{where}.{key} must be an ISO-8601 date-time")
-            claims.accept(record_id, None, record)
-            stored = new_record(data.definition, record_id, record, self.user_id, timestamp)
-            for key in ("CreatedById", "UpdatedById", "CreatedDate", "UpdatedDate"):
-                if isinstance(record.get(key), str):
-                    stored[key] = record[key]
-            data.put(stored, None)
-
-    def _check_seed_relationships(self, name: str, seed_file: SeedFile) -> None:
-        """Links between seeded custom objects must resolve; links to Zuora objects live in another store."""
-        data = self.objects[name]
-        for index, record in enumerate(seed_file.data["records"]):
-            failure = check_relationships(data.definition, record, self.objects, lambda _o, _i: True)
-            if failure is not None:
-                raise FixtureError(seed_file.path, f"records[{index}]: {failure.message}")
 
     def close(self) -> None:
         """Nothing runs in the background here."""
