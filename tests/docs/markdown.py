@@ -47,7 +47,7 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{shown(self.path)}:{self.line}"
 
     @property
     def runnable(self) -> bool:
@@ -64,6 +64,11 @@ TRACKS = "<!-- docs-test: tracks -->"
 def has_tracks(path: Path) -> bool:
     """Whether the document's shell and Python blocks are two separate walk-throughs of the same steps."""
     return TRACKS in path.read_text(encoding="utf-8").splitlines()
+
+
+def shown(path: Path) -> str:
+    """A path as a reader of the repository names it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def documents() -> list[Path]:
@@ -106,7 +111,7 @@ def _marker_before(lines: list[str], fence_index: int, path: Path) -> tuple[str,
     if index < 0 or "docs-test" not in lines[index]:
         return "", ""
     match = MARKER.search(lines[index])
-    where = f"{path.relative_to(ROOT)}:{index + 1}"
+    where = f"{shown(path)}:{index + 1}"
     if match is None or match.group("kind") not in KINDS:
         raise MarkdownError(f"{where}: unknown docs-test marker {lines[index].strip()!r}")
     kind, argument = match.group("kind"), (match.group("arg") or "").strip()
