@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from zuora_mock.backend.massactions import messages as m
-from zuora_mock.backend.massactions.actions import ACTIONS, RowError
+from zuora_mock.backend.massactions.actions import ACTIONS
 from zuora_mock.backend.massactions.finance import Ledger
+from zuora_mock.backend.massactions.rows import RowError
 from zuora_mock.core.fixtures import load_fixtures
 
 ITEM = "2c92c0f96b1e2a4b016b2f0c3a5e0201"

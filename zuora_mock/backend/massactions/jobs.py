@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from zuora_mock.backend.massactions import messages as m
-from zuora_mock.backend.massactions.actions import GROUP_ID, GROUP_ID_LIMIT, RowError
+from zuora_mock.backend.massactions.actions import GROUP_ID, GROUP_ID_LIMIT
 from zuora_mock.backend.massactions.finance import Ledger
 from zuora_mock.backend.massactions.results import ERROR_MESSAGE, SUCCESS, ResultWriter, response_csv_name
+from zuora_mock.backend.massactions.rows import RowError
 from zuora_mock.backend.massactions.upload import Upload, iter_lines
 
 PENDING = "Pending"
