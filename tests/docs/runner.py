@@ -157,7 +157,8 @@ class PythonSession:
         if self.process.stdin is not None:
             self.process.stdin.close()
         try:
-            self.process.wait(timeout=10)
+            # A library's background thread (the SDK's token refresher) may keep it alive: not for long.
+            self.process.wait(timeout=3)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
