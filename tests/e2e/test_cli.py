@@ -445,21 +445,28 @@ def test_port_in_use_is_one_line_and_exit_1() -> None:
     assert result.stderr == f"zuora-mock: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
-# ---- the README's two commands ----------------------------------------------------------------------
+# ---- the README's install, run and test commands --------------------------------------------------------
+
+
+def readme_lines(section: str) -> list[str]:
+    """The shell lines of the first code block of a README section."""
+    text = (FIXTURES.parent / "README.md").read_text()
+    block = re.search(rf"^## {section}\n.*?```sh\n(.*?)```", text, re.S | re.M)
+    assert block is not None, section
+    return [line for line in block.group(1).splitlines() if line.strip()]
 
 
 def readme_command(section: str) -> str:
     """The one shell command in the code block of a README section."""
-    text = (FIXTURES.parent / "README.md").read_text()
-    block = re.search(rf"^## {section}\n.*?```sh\n(.*?)```", text, re.S | re.M)
-    assert block is not None, section
-    lines = [line for line in block.group(1).splitlines() if line.strip()]
+    lines = readme_lines(section)
     assert len(lines) == 1, lines
     return lines[0]
 
 
-def test_readme_run_command_installs_and_starts_the_cli() -> None:
-    assert readme_command("Run") == "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/zuora-mock"
+def test_readme_run_command_starts_the_cli_the_install_lines_installed() -> None:
+    """Run starts the console script that the Install lines put in .venv-run (test_packaging runs them)."""
+    assert readme_lines("Install") == ["python3 -m venv .venv-run", ".venv-run/bin/pip install ."]
+    assert readme_command("Run") == ".venv-run/bin/zuora-mock"
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
