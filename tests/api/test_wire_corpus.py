@@ -53,15 +53,28 @@ MULTI_USER = "8ad09be48db5aa2b018dc1c4b2cd0a31"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 UNKNOWN_KEY = "f" * 32
 INVOICE_ITEM = "2c92c0f96b1e2a4b016b2f0c3a5e0201"
-FIXED = frozenset({DEMO_CLIENT_ID, DEMO_ENTITY, DEMO_USER, MULTI_CLIENT_ID, *MULTI_ENTITIES, MULTI_USER,
-                   UNKNOWN_ID, UNKNOWN_KEY, INVOICE_ITEM})
+FIXED = frozenset(
+    {
+        DEMO_CLIENT_ID,
+        DEMO_ENTITY,
+        DEMO_USER,
+        MULTI_CLIENT_ID,
+        *MULTI_ENTITIES,
+        MULTI_USER,
+        UNKNOWN_ID,
+        UNKNOWN_KEY,
+        INVOICE_ITEM,
+    }
+)
 
 DEFINITIONS = "/objects/definitions/default"
 VEHICLES = "/objects/records/default/Vehicle"
 BATCH = "/objects/batch/default/Vehicle"
 DELETE_3 = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\nRS-00000005\n"
-ACCOUNTING_CODES = (f"Object Key,Object Type,Accounting Code\n{INVOICE_ITEM},Invoice Item,Cash\n"
-                    f"{INVOICE_ITEM},Invoice Item,No Such Code\n").encode()
+ACCOUNTING_CODES = (
+    f"Object Key,Object Type,Accounting Code\n{INVOICE_ITEM},Invoice Item,Cash\n"
+    f"{INVOICE_ITEM},Invoice Item,No Such Code\n"
+).encode()
 
 _WORD_START, _WORD_END = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
@@ -146,8 +159,9 @@ def multipart(params: Any, file: bytes | None, filename: str) -> tuple[bytes, st
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def token_form(client_id: str = DEMO_CLIENT_ID, secret: str = DEMO_CLIENT_SECRET,
-               grant: str = "client_credentials") -> dict[str, str]:
+def token_form(
+    client_id: str = DEMO_CLIENT_ID, secret: str = DEMO_CLIENT_SECRET, grant: str = "client_credentials"
+) -> dict[str, str]:
     """The form of a token request."""
     return {"client_id": client_id, "client_secret": secret, "grant_type": grant}
 
@@ -165,8 +179,14 @@ def vehicle(vin: Any, **fields: Any) -> dict[str, Any]:
 class Session:
     """One app of the corpus: its test client, its timeline on the admin clock, the exchanges it records."""
 
-    def __init__(self, name: str, config: dict[str, Any], corpus: list[dict[str, Any]], norm: Normaliser,
-                 days_ahead: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        config: dict[str, Any],
+        corpus: list[dict[str, Any]],
+        norm: Normaliser,
+        days_ahead: int,
+    ) -> None:
         self.name, self.corpus, self.norm = name, corpus, norm
         self.client = create_app(config, environ={}).test_client()
         self.auth: dict[str, str] = {}
@@ -187,8 +207,10 @@ class Session:
         """Move the clock to the next second of the timeline, where the next exchange starts."""
         self.timeline += STEP_SECONDS
         now = self._now()
-        assert now < self.timeline, (f"the previous exchange of {self.name!r} took over {STEP_SECONDS} s: "
-                                     "the machine is too loaded for the corpus's pinned timeline")
+        assert now < self.timeline, (
+            f"the previous exchange of {self.name!r} took over {STEP_SECONDS} s: "
+            "the machine is too loaded for the corpus's pinned timeline"
+        )
         self._advance(self.timeline - now)
 
     def send(self, step: str, method: str, path: str, **kwargs: Any) -> TestResponse:
@@ -203,22 +225,35 @@ class Session:
         data = body_bytes(response)
         is_zip = response.mimetype == "application/zip"
         text = "" if is_zip else data.decode("utf-8")
-        exchange = {"step": step, "app": self.name, "method": method, "path": self.norm.text(path),
-                    "status": response.status_code, "headers": self.headers(response, has_floats(text))}
+        exchange = {
+            "step": step,
+            "app": self.name,
+            "method": method,
+            "path": self.norm.text(path),
+            "status": response.status_code,
+            "headers": self.headers(response, has_floats(text)),
+        }
         if is_zip:
-            exchange["body"] = {self.norm.text(name): self.norm.text(csv)
-                                for name, csv in zip_entries(data).items()}
+            exchange["body"] = {
+                self.norm.text(name): self.norm.text(csv) for name, csv in zip_entries(data).items()
+            }
         else:
             exchange["body"] = self.norm.text(text)
         return exchange
 
     def headers(self, response: TestResponse, variable_length: bool) -> list[list[str]]:
         """Every response header in order, as [name, normalised value]."""
-        return [[name, "<length>" if variable_length and name == "Content-Length"
-                 else self.norm.header(name, value)] for name, value in response.headers.items()]
+        return [
+            [
+                name,
+                "<length>" if variable_length and name == "Content-Length" else self.norm.header(name, value),
+            ]
+            for name, value in response.headers.items()
+        ]
 
-    def token(self, step: str, client_id: str = DEMO_CLIENT_ID, secret: str = DEMO_CLIENT_SECRET,
-              **headers: str) -> str:
+    def token(
+        self, step: str, client_id: str = DEMO_CLIENT_ID, secret: str = DEMO_CLIENT_SECRET, **headers: str
+    ) -> str:
         """Request a token (a recorded exchange) and return it."""
         form = token_form(client_id, secret)
         response = self.send(step, "POST", "/oauth/token", data=form, headers=headers)
@@ -229,12 +264,14 @@ class Session:
         """Fetch the demo tenant's token for the following requests."""
         self.auth = bearer(self.token("oauth: token for the demo client"))
 
-    def upload(self, step: str, params: Any, file: bytes | None, filename: str = "upload.csv",
-               **headers: str) -> TestResponse:
+    def upload(
+        self, step: str, params: Any, file: bytes | None, filename: str = "upload.csv", **headers: str
+    ) -> TestResponse:
         """POST /v1/bulk with a multipart body."""
         body, content_type = multipart(params, file, filename)
-        return self.send(step, "POST", "/v1/bulk", data=body, content_type=content_type,
-                         headers={**self.auth, **headers})
+        return self.send(
+            step, "POST", "/v1/bulk", data=body, content_type=content_type, headers={**self.auth, **headers}
+        )
 
     def status_and_file(self, label: str, bulk_key: str) -> None:
         """GET a job's status, then its response file when it has one."""
@@ -263,8 +300,13 @@ def admin_and_oauth(s: Session) -> None:
     s.send("oauth: wrong secret", "POST", "/oauth/token", data=token_form(secret="wrong-secret"))
     s.send("oauth: JSON body", "POST", "/oauth/token", json=token_form())
     s.send("oauth: GET is 405", "GET", "/oauth/token")
-    s.send("oauth: entity the client cannot use", "POST", "/oauth/token",
-           data=token_form(MULTI_CLIENT_ID, MULTI_CLIENT_SECRET), headers={"Zuora-Entity-Ids": DEMO_ENTITY})
+    s.send(
+        "oauth: entity the client cannot use",
+        "POST",
+        "/oauth/token",
+        data=token_form(MULTI_CLIENT_ID, MULTI_CLIENT_SECRET),
+        headers={"Zuora-Entity-Ids": DEMO_ENTITY},
+    )
     s.token("oauth: token echoes the track id", **{"Zuora-Track-Id": "corpus-oauth"})
 
 
@@ -276,30 +318,72 @@ def gateway(s: Session) -> None:
     s.send("gateway: unknown objects route", "GET", "/objects/no/such/path", headers=s.auth)
     s.send("gateway: v1 405", "DELETE", "/v1/bulk", headers=s.auth)
     s.send("gateway: objects 405", "PUT", DEFINITIONS, headers=s.auth)
-    s.send("gateway: malformed JSON", "POST", VEHICLES, data=b"{nope", content_type="application/json",
-           headers=s.auth)
-    s.send("gateway: JSON body that is not an object", "POST", VEHICLES, data=b"[1]",
-           content_type="application/json", headers=s.auth)
-    s.send("gateway: wrong content type", "POST", VEHICLES, data=b"VIN=1", content_type="text/plain",
-           headers=s.auth)
-    s.send("headers: track id echoed", "GET", f"{DEFINITIONS}?select=type",
-           headers={**s.auth, "Zuora-Track-Id": "corpus-track-1"})
-    s.send("headers: invalid track id", "GET", f"/v1/bulk/{UNKNOWN_KEY}",
-           headers={**s.auth, "Zuora-Track-Id": "job:42"})
-    s.send("headers: unknown org", "GET", f"{DEFINITIONS}?select=type",
-           headers={**s.auth, "Zuora-Org-Ids": "no-such-org"})
+    s.send(
+        "gateway: malformed JSON",
+        "POST",
+        VEHICLES,
+        data=b"{nope",
+        content_type="application/json",
+        headers=s.auth,
+    )
+    s.send(
+        "gateway: JSON body that is not an object",
+        "POST",
+        VEHICLES,
+        data=b"[1]",
+        content_type="application/json",
+        headers=s.auth,
+    )
+    s.send(
+        "gateway: wrong content type",
+        "POST",
+        VEHICLES,
+        data=b"VIN=1",
+        content_type="text/plain",
+        headers=s.auth,
+    )
+    s.send(
+        "headers: track id echoed",
+        "GET",
+        f"{DEFINITIONS}?select=type",
+        headers={**s.auth, "Zuora-Track-Id": "corpus-track-1"},
+    )
+    s.send(
+        "headers: invalid track id",
+        "GET",
+        f"/v1/bulk/{UNKNOWN_KEY}",
+        headers={**s.auth, "Zuora-Track-Id": "job:42"},
+    )
+    s.send(
+        "headers: unknown org",
+        "GET",
+        f"{DEFINITIONS}?select=type",
+        headers={**s.auth, "Zuora-Org-Ids": "no-such-org"},
+    )
 
 
 def entities(s: Session) -> None:
     """Zuora-Entity-Ids with the multi-entity tenant."""
     token = s.token("entities: token for both entities", MULTI_CLIENT_ID, MULTI_CLIENT_SECRET)
     s.send("entities: header missing", "GET", f"{DEFINITIONS}?select=type", headers=bearer(token))
-    s.send("entities: entity of another tenant", "GET", f"/v1/bulk/{UNKNOWN_KEY}",
-           headers=bearer(token, **{"Zuora-Entity-Ids": DEMO_ENTITY}))
-    s.send("entities: two entities", "GET", f"{DEFINITIONS}?select=type",
-           headers=bearer(token, **{"Zuora-Entity-Ids": ",".join(MULTI_ENTITIES)}))
-    s.send("entities: one entity", "GET", f"{DEFINITIONS}?select=type",
-           headers=bearer(token, **{"Zuora-Entity-Ids": MULTI_ENTITIES[1]}))
+    s.send(
+        "entities: entity of another tenant",
+        "GET",
+        f"/v1/bulk/{UNKNOWN_KEY}",
+        headers=bearer(token, **{"Zuora-Entity-Ids": DEMO_ENTITY}),
+    )
+    s.send(
+        "entities: two entities",
+        "GET",
+        f"{DEFINITIONS}?select=type",
+        headers=bearer(token, **{"Zuora-Entity-Ids": ",".join(MULTI_ENTITIES)}),
+    )
+    s.send(
+        "entities: one entity",
+        "GET",
+        f"{DEFINITIONS}?select=type",
+        headers=bearer(token, **{"Zuora-Entity-Ids": MULTI_ENTITIES[1]}),
+    )
 
 
 def reset_and_clock(s: Session) -> None:
@@ -318,24 +402,40 @@ def definitions(s: Session) -> None:
     s.send("definitions: list", "GET", DEFINITIONS, headers=s.auth)
     s.send("definitions: get", "GET", f"{DEFINITIONS}/Vehicle", headers=s.auth)
     s.send("definitions: names are case-sensitive", "GET", f"{DEFINITIONS}/vehicle", headers=s.auth)
-    gadget = {"object": "Gadget", "label": "Gadget",
-              "properties": {"Name__c": {"type": "string", "label": "Name", "maxLength": 40}}}
-    s.send("definitions: create", "POST", DEFINITIONS, json={"definitions": {"Gadget": gadget}},
-           headers=s.auth)
-    s.send("definitions: create an existing name", "POST", DEFINITIONS,
-           json={"definitions": {"Fleet": {**gadget, "object": "Fleet"}}}, headers=s.auth)
+    gadget = {
+        "object": "Gadget",
+        "label": "Gadget",
+        "properties": {"Name__c": {"type": "string", "label": "Name", "maxLength": 40}},
+    }
+    s.send(
+        "definitions: create", "POST", DEFINITIONS, json={"definitions": {"Gadget": gadget}}, headers=s.auth
+    )
+    s.send(
+        "definitions: create an existing name",
+        "POST",
+        DEFINITIONS,
+        json={"definitions": {"Fleet": {**gadget, "object": "Fleet"}}},
+        headers=s.auth,
+    )
     widget = {**gadget, "object": "Widget", "properties": {"A__c": {"type": "string"}}}
-    s.send("definitions: property without a label", "POST", DEFINITIONS,
-           json={"definitions": {"Widget": widget}}, headers=s.auth)
+    s.send(
+        "definitions: property without a label",
+        "POST",
+        DEFINITIONS,
+        json={"definitions": {"Widget": widget}},
+        headers=s.auth,
+    )
     s.send("definitions: delete", "DELETE", f"{DEFINITIONS}/Gadget", headers=s.auth)
-    s.send("definitions: delete refused while records exist", "DELETE", f"{DEFINITIONS}/Vehicle",
-           headers=s.auth)
+    s.send(
+        "definitions: delete refused while records exist", "DELETE", f"{DEFINITIONS}/Vehicle", headers=s.auth
+    )
 
 
 def create_and_list(s: Session) -> tuple[str, str, str]:
     """Records: gzip list, create, partial create, refused create, list variants; returns three record ids."""
-    s.send("records: gzip list", "GET", f"{VEHICLES}?pageSize=5",
-           headers={**s.auth, "Accept-Encoding": "gzip"})
+    s.send(
+        "records: gzip list", "GET", f"{VEHICLES}?pageSize=5", headers={**s.auth, "Accept-Encoding": "gzip"}
+    )
     one = {"records": [vehicle("1HGCM82633A004352", ModelYear__c=2024, Features__c="GPS")]}
     created = s.send("records: create", "POST", VEHICLES, json=one, headers=s.auth).get_json()
     first_id = created["records"][0]["Id"]
@@ -357,10 +457,20 @@ def update_and_delete(s: Session, record_id: str, doomed_id: str) -> None:
     """Records: get with ETag, PUT with a stale and a current If-Match, PATCH, DELETE."""
     url = f"{VEHICLES}/{record_id}"
     tag = s.send("records: get", "GET", url, headers=s.auth).headers["ETag"]
-    s.send("records: PUT with a stale If-Match", "PUT", url, json=vehicle("NEWVIN0000000001"),
-           headers={**s.auth, "If-Match": '"stale"'})
-    s.send("records: PUT", "PUT", url, json=vehicle("NEWVIN0000000001", ModelYear__c=2020),
-           headers={**s.auth, "If-Match": tag})
+    s.send(
+        "records: PUT with a stale If-Match",
+        "PUT",
+        url,
+        json=vehicle("NEWVIN0000000001"),
+        headers={**s.auth, "If-Match": '"stale"'},
+    )
+    s.send(
+        "records: PUT",
+        "PUT",
+        url,
+        json=vehicle("NEWVIN0000000001", ModelYear__c=2020),
+        headers={**s.auth, "If-Match": tag},
+    )
     s.send("records: PATCH", "PATCH", url, json={"Notes__c": "patched", "ModelYear__c": None}, headers=s.auth)
     s.send("records: PATCH refused", "PATCH", url, json={"Status__c": "Lost"}, headers=s.auth)
     s.send("records: get after PATCH", "GET", url, headers=s.auth)
@@ -373,15 +483,35 @@ def batch(s: Session, first: str, seeded: str) -> None:
     update = {"type": "update", "records": {first: {"Notes__c": "A"}, seeded: {"Notes__c": "B"}}}
     s.send("batch: update", "POST", BATCH, json={"action": update}, headers=s.auth)
     wrong = {first: {"Notes__c": "ok"}, seeded: {"ModelYear__c": "2020"}}
-    s.send("batch: partial update", "POST", BATCH, headers=s.auth,
-           json={"action": {"type": "update", "allowPartialSuccess": True, "records": wrong}})
-    s.send("batch: atomic update fails", "POST", BATCH, headers=s.auth,
-           json={"action": {"type": "update", "records": {**wrong, UNKNOWN_ID: {"Notes__c": "x"}}}})
+    s.send(
+        "batch: partial update",
+        "POST",
+        BATCH,
+        headers=s.auth,
+        json={"action": {"type": "update", "allowPartialSuccess": True, "records": wrong}},
+    )
+    s.send(
+        "batch: atomic update fails",
+        "POST",
+        BATCH,
+        headers=s.auth,
+        json={"action": {"type": "update", "records": {**wrong, UNKNOWN_ID: {"Notes__c": "x"}}}},
+    )
     many = {f"00000000-0000-4000-8000-{i:012d}": {"Notes__c": "n"} for i in range(1001)}
-    s.send("batch: 1001 records refused", "POST", BATCH, json={"action": {"type": "update", "records": many}},
-           headers=s.auth)
-    s.send("batch: delete", "POST", BATCH, json={"action": {"type": "delete", "ids": [first, UNKNOWN_ID]}},
-           headers=s.auth)
+    s.send(
+        "batch: 1001 records refused",
+        "POST",
+        BATCH,
+        json={"action": {"type": "update", "records": many}},
+        headers=s.auth,
+    )
+    s.send(
+        "batch: delete",
+        "POST",
+        BATCH,
+        json={"action": {"type": "delete", "ids": [first, UNKNOWN_ID]}},
+        headers=s.auth,
+    )
     s.send("records: count after the batch delete", "GET", f"{VEHICLES}?pageSize=1", headers=s.auth)
 
 
@@ -395,23 +525,43 @@ def records(s: Session) -> None:
 def idempotency(s: Session) -> None:
     """Idempotency-Key: first answer, replay with another body, reuse on another URL."""
     key = {"Idempotency-Key": "corpus-idem-1"}
-    s.send("idempotency: first request", "POST", VEHICLES, json={"records": [vehicle("IDEMPOTENT0000001")]},
-           headers={**s.auth, **key})
-    s.send("idempotency: replay with another body", "POST", VEHICLES,
-           json={"records": [vehicle("IDEMPOTENT0000002")]}, headers={**s.auth, **key})
-    s.send("idempotency: key reused on another URL", "POST", "/objects/records/default/Fleet",
-           json={"records": []}, headers={**s.auth, **key})
+    s.send(
+        "idempotency: first request",
+        "POST",
+        VEHICLES,
+        json={"records": [vehicle("IDEMPOTENT0000001")]},
+        headers={**s.auth, **key},
+    )
+    s.send(
+        "idempotency: replay with another body",
+        "POST",
+        VEHICLES,
+        json={"records": [vehicle("IDEMPOTENT0000002")]},
+        headers={**s.auth, **key},
+    )
+    s.send(
+        "idempotency: key reused on another URL",
+        "POST",
+        "/objects/records/default/Fleet",
+        json={"records": []},
+        headers={**s.auth, **key},
+    )
 
 
 def mass_actions(s: Session) -> None:
     """Uploads in immediate mode with their status and response files, upload errors and a replay."""
-    key = s.upload("bulk: upload DeleteRevenueSchedule", {"actionType": "DeleteRevenueSchedule"},
-                   DELETE_3).get_json()["bulkKey"]
+    key = s.upload(
+        "bulk: upload DeleteRevenueSchedule", {"actionType": "DeleteRevenueSchedule"}, DELETE_3
+    ).get_json()["bulkKey"]
     s.status_and_file("bulk: DeleteRevenueSchedule", key)
     s.send("bulk: stop an ended job", "PUT", f"/v1/bulk/{key}/stop", headers=s.auth)
     s.send("admin: advance an ended job", "POST", f"/_mock/bulk/{key}/advance", json={})
-    codes = s.upload("bulk: upload UpdateAccountingCode", {"actionType": "UpdateAccountingCode"},
-                     ACCOUNTING_CODES, "codes.csv").get_json()["bulkKey"]
+    codes = s.upload(
+        "bulk: upload UpdateAccountingCode",
+        {"actionType": "UpdateAccountingCode"},
+        ACCOUNTING_CODES,
+        "codes.csv",
+    ).get_json()["bulkKey"]
     s.status_and_file("bulk: UpdateAccountingCode", codes)
     s.upload("bulk: missing file part", {"actionType": "DeleteRevenueSchedule"}, None)
     s.upload("bulk: actionType in the wrong case", {"actionType": "deleteRevenueSchedule"}, DELETE_3)
@@ -421,8 +571,12 @@ def mass_actions(s: Session) -> None:
     s.send("bulk: body not multipart", "POST", "/v1/bulk", json={"actionType": "MPU"}, headers=s.auth)
     s.send("bulk: unknown bulk key", "GET", f"/v1/bulk/{UNKNOWN_KEY}", headers=s.auth)
     replay = {"Idempotency-Key": "corpus-bulk-1"}
-    s.upload("bulk: upload with an idempotency key", {"actionType": "DeleteRevenueSchedule"},
-             b"Revenue Schedule Number\nRS-00000099\n", **replay)
+    s.upload(
+        "bulk: upload with an idempotency key",
+        {"actionType": "DeleteRevenueSchedule"},
+        b"Revenue Schedule Number\nRS-00000099\n",
+        **replay,
+    )
     s.upload("bulk: replayed upload", {"actionType": "MPU"}, b"x\n", **replay)
 
 
@@ -486,15 +640,19 @@ def first_difference(golden: list[dict[str, Any]], actual: list[dict[str, Any]])
         shown = got or want
         assert shown is not None
         diff = difflib.unified_diff(render(want), render(got), GOLDEN.name, "actual", lineterm="")
-        return (f"exchange {index}: {shown['method']} {shown['path']} ({shown['step']}) differs; "
-                f"rerun with {REGEN_VARIABLE}=1 if the change is intended.\n" + "\n".join(diff))
+        return (
+            f"exchange {index}: {shown['method']} {shown['path']} ({shown['step']}) differs; "
+            f"rerun with {REGEN_VARIABLE}=1 if the change is intended.\n" + "\n".join(diff)
+        )
     return None
 
 
 def write_golden(corpus: list[dict[str, Any]]) -> None:
     """Rewrite the golden file."""
-    document = {"about": f"Written by {Path(__file__).name} with {REGEN_VARIABLE}=1; do not edit by hand.",
-                "exchanges": corpus}
+    document = {
+        "about": f"Written by {Path(__file__).name} with {REGEN_VARIABLE}=1; do not edit by hand.",
+        "exchanges": corpus,
+    }
     GOLDEN.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
