@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,28 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.docs.markdown import Block, blocks, documents
-from tests.docs.runner import PythonSession, preload_modules
+from tests.docs.runner import PythonSession
 from tests.e2e.cli_server import CliServer
-
-Sessions = dict[Path, tuple[Path, PythonSession]]
-SESSIONS = pytest.StashKey[Sessions]()
-EXAMPLES = Path(__file__).with_name("test_examples.py")
-
-
-def start_sessions() -> Sessions:
-    """Every document's interpreter, each in a working directory of its own; slow imports start now."""
-    sessions = {}
-    for path in documents():
-        cwd = Path(tempfile.mkdtemp(prefix=f"docs-{path.stem}-"))
-        sessions[path] = (cwd, PythonSession(cwd, preload_modules(blocks(path))))
-    return sessions
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Start the interpreters as soon as the doc examples are selected: the README's zuora_sdk import (about
-    20 s) then runs while the tests before them do."""
-    if any(item.path == EXAMPLES for item in items):
-        config.stash[SESSIONS] = start_sessions()
 
 
 @pytest.fixture(scope="session")
@@ -48,13 +27,13 @@ def document_blocks() -> dict[Path, list[Block]]:
     return {path: blocks(path) for path in documents()}
 
 
-@pytest.fixture(scope="session")
-def python_sessions(pytestconfig: pytest.Config) -> Iterator[Sessions]:
-    sessions = pytestconfig.stash.get(SESSIONS, None) or start_sessions()
-    yield sessions
-    for cwd, session in sessions.values():
-        session.close()
-        shutil.rmtree(cwd, ignore_errors=True)
+@pytest.fixture
+def document_session(tmp_path: Path) -> Iterator[tuple[Path, PythonSession]]:
+    """The document's working directory and its Python interpreter (started by its first Python block)."""
+    session = PythonSession(tmp_path)
+    yield tmp_path, session
+    session.close()
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def reset(server: CliServer) -> None:

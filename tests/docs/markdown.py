@@ -72,7 +72,7 @@ def shown(path: Path) -> str:
 
 
 def documents() -> list[Path]:
-    """The user-facing documents: docs/*.md, then the README (last: its SDK import warms up meanwhile)."""
+    """The user-facing documents: docs/*.md, then the README."""
     return [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 
 

@@ -22,13 +22,13 @@ def test_documented_examples_run_as_shown(
     path: Path,
     docs_server: CliServer,
     document_blocks: dict[Path, list[Block]],
-    python_sessions: dict[Path, tuple[Path, PythonSession]],
+    document_session: tuple[Path, PythonSession],
 ) -> None:
     document = document_blocks[path]
     if not any(block.runnable or block.marker == "file" for block in document):
         pytest.skip("no runnable block")
     reset(docs_server)
-    cwd, python = python_sessions[path]
+    cwd, python = document_session
     port = int(docs_server.url.rsplit(":", 1)[1])
     outcome = DocumentRun(document, cwd, port, python).run(has_tracks(path), lambda: reset(docs_server))
     assert outcome.ran

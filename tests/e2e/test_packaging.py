@@ -28,7 +28,7 @@ pytestmark = pytest.mark.emulator_only
 
 TIMEOUT = 600
 READY = re.compile(r"^zuora-mock (\S+) listening on (http://127\.0\.0\.1:\d+)$")
-COVERED_HERE = "tests/e2e/test_packaging.py"
+COVERED_HERE = "run by tests/e2e/test_packaging.py"
 SERVER_LINE = re.compile(r"^(?:\S*/)?zuora-mock$")
 
 
@@ -210,7 +210,7 @@ def covered_blocks() -> list[Block]:
         block
         for path in documents()
         for block in blocks(path)
-        if block.marker == "skip" and COVERED_HERE in block.argument
+        if block.marker == "skip" and block.argument.startswith(COVERED_HERE)
     ]
 
 
