@@ -1,0 +1,94 @@
+"""Time-dependent state, driven to what the recording shows: a replay never waits and never races.
+
+Zuora runs a mass action at its own pace; a client polls it and sees Pending, Processing with some rows done,
+then Completed. The replay runs the emulator with `bulk_progression=manual` and, before each recorded poll,
+moves the job (through the emulator's own `/_mock/bulk/{key}/advance`) to the status and row count the
+recorded answer shows. Before a recorded stop, the job is moved as far as the upstream had got when it
+stopped (read from the next recorded poll of that job). Everything else about the job is then compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+BULK_PATH = re.compile(r"^/v1/bulk/(?P<key>[^/]+)(?P<stop>/stop)?$")
+ADVANCE_PATH = "/_mock/bulk/{key}/advance"
+ENDED = frozenset({"Completed", "Stopped", "Failed"})
+
+# (path, JSON body) -> the emulator's answer body, or None when it refused.
+Admin = Callable[[str, dict[str, Any]], Any]
+
+
+def _job_body(exchange: dict[str, Any]) -> dict[str, Any] | None:
+    body = exchange["response"]["body"]
+    value = body.get("json") if body.get("kind") == "json" else None
+    return value if isinstance(value, dict) and isinstance(value.get("status"), str) else None
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+class BulkSync:
+    """Keeps each replayed mass action where the recorded one was at the same point of the exchange."""
+
+    def __init__(self, admin: Admin) -> None:
+        self.admin = admin
+        self.processed: dict[str, int] = {}
+
+    def before(
+        self, exchanges: Sequence[dict[str, Any]], index: int, translate: Callable[[str], str]
+    ) -> None:
+        """Called before exchanges[index] is sent; `translate` maps upstream ids to the emulator's."""
+        request = exchanges[index]["request"]
+        match = BULK_PATH.match(request["path"])
+        if match is None or request["method"] not in ("GET", "PUT"):
+            return
+        key = translate(match.group("key"))
+        if match.group("stop"):
+            self._before_stop(exchanges, index, match.group("key"), key)
+            return
+        recorded = _job_body(exchanges[index])
+        if recorded is not None:
+            self._reach(key, recorded)
+
+    def after(
+        self, exchange: dict[str, Any], replayed: dict[str, Any], translate: Callable[[str], str]
+    ) -> None:
+        """Note how far a polled job is, from the emulator's own answer."""
+        match = BULK_PATH.match(exchange["request"]["path"])
+        body = replayed["body"].get("json") if replayed["body"].get("kind") == "json" else None
+        if match and not match.group("stop") and isinstance(body, dict):
+            self.processed[translate(match.group("key"))] = _count(body.get("processedCount"))
+
+    def _reach(self, key: str, recorded: dict[str, Any]) -> None:
+        status = recorded["status"]
+        if status in ENDED:
+            self._advance(key, {})
+        elif status == "Processing":
+            rows = _count(recorded.get("processedCount")) - self.processed.get(key, 0)
+            self._advance(key, {"rows": max(rows, 0)})
+
+    def _before_stop(
+        self, exchanges: Sequence[dict[str, Any]], index: int, recorded_key: str, key: str
+    ) -> None:
+        """A job stopped after it had started has a response file: start it and do the rows it had done."""
+        for later in exchanges[index + 1 :]:
+            match = BULK_PATH.match(later["request"]["path"])
+            if match is None or match.group("key") != recorded_key or match.group("stop"):
+                continue
+            final = _job_body(later)
+            if final is not None and final["status"] == "Stopped":
+                if final.get("outputURL") is not None:
+                    self._advance(key, {"rows": _count(final.get("processedCount"))})
+                return
+
+    def _advance(self, key: str, body: dict[str, Any]) -> None:
+        answer = self.admin(ADVANCE_PATH.format(key=key), body)
+        if isinstance(answer, dict):
+            self.processed[key] = _count(answer.get("processedCount"))
