@@ -232,3 +232,10 @@ def test_documented_install_lines_work_in_a_copy_of_the_repository(clone: Path, 
     assert servers == 1
     assert (clone / "vendor" / f"zuora_mock-{__version__}-py3-none-any.whl").is_file()
     assert len(covered_blocks()) >= 3
+
+
+def test_changelog_heads_with_the_current_version() -> None:
+    """The first release section of CHANGELOG.md is the version the package reports."""
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d\d-\d\d$", changelog, re.MULTILINE)
+    assert releases and releases[0] == __version__
