@@ -9,6 +9,10 @@ Targets (``--target`` or ``$ZUORA_CONTRACT_TARGET``; comma-separated for several
   with the reason when they are absent).
 Without a choice, every test runs against ``inprocess`` and ``server``.
 
+With ``--target tenant --record DIR`` the tenant is reached through a recording proxy
+(``zuora_mock.recorder``) and each test's exchanges are written to a cassette of its own in DIR, with the
+test's outcome, for ``zuora-mock replay DIR`` (docs/recording.md).
+
 Every test carries exactly one of the markers ``verified``, ``emulator_only``, ``unverified``; collection
 fails otherwise. ``emulator_only`` tests are skipped against a real tenant. Tests create what they use
 (uniquely named definitions and their records) and remove it afterwards, so a tenant run only touches
@@ -24,7 +28,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,9 @@ CLI_START_TIMEOUT = 30.0
 MSG_NO_TENANT = (
     "tenant target needs ZUORA_BASE_URL, ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET (missing: {missing})"
 )
+MSG_RECORD_TARGET = "--record DIR records the exchanges with a real tenant: use it with --target tenant"
+TENANT_KIND_ENV = "ZUORA_TENANT_KIND"
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 MSG_EMULATOR_ONLY = "emulator_only: the expectation applies to the emulator, not to a real tenant"
 
 # The fields of every definition the suite creates (a Vehicle, like Zuora's own examples).
@@ -58,6 +65,17 @@ VEHICLE_PROPERTIES: dict[str, Any] = {
 
 
 # -- collection ----------------------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """--record: read when tests/contract is among the paths given to pytest."""
+    parser.getgroup("zuora-contract").addoption(
+        "--record",
+        default=None,
+        metavar="DIR",
+        help="with --target tenant: record every exchange with the tenant into cassettes in DIR, one per "
+        "test (replay them with `zuora-mock replay DIR`)",
+    )
 
 
 def fidelity_problems(items: list[pytest.Item], root: Path) -> list[str]:
@@ -76,6 +94,8 @@ def fidelity_problems(items: list[pytest.Item], root: Path) -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--record", default=None) and "tenant" not in selected_targets(config):
+        raise pytest.UsageError(MSG_RECORD_TARGET)
     problems = fidelity_problems(items, CONTRACT_DIR)
     if problems:
         raise pytest.UsageError(
@@ -112,6 +132,7 @@ class Target:
     client_secret: str
     transport: httpx.BaseTransport | None = None
     stop: Callable[[], None] = field(default=lambda: None)
+    recorder: Any = None  # the RecordingProxy in front of a tenant, with --record
 
     @property
     def is_emulator(self) -> bool:
@@ -206,19 +227,29 @@ def _server(config: pytest.Config) -> Target:
     return Target("server", url.rstrip("/"), client_id, secret, stop=stop)
 
 
-def _tenant() -> Target:
+def _tenant(config: pytest.Config) -> Target:
     missing = [name for name in TENANT_ENV if not os.environ.get(name)]
     if missing:
         pytest.skip(MSG_NO_TENANT.format(missing=", ".join(missing)))
     base, client_id, secret = (os.environ[name] for name in TENANT_ENV)
-    return Target("tenant", base.rstrip("/"), client_id, secret)
+    record = config.getoption("--record", default=None)
+    if not record:
+        return Target("tenant", base.rstrip("/"), client_id, secret)
+    from zuora_mock.recorder import RecordingProxy
+
+    proxy = RecordingProxy(base, record, tenant_kind=os.environ.get(TENANT_KIND_ENV)).start()
+    return Target("tenant", proxy.url, client_id, secret, stop=proxy.stop, recorder=proxy)
 
 
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     name = request.param
     built = (
-        _inprocess() if name == "inprocess" else _server(request.config) if name == "server" else _tenant()
+        _inprocess()
+        if name == "inprocess"
+        else _server(request.config)
+        if name == "server"
+        else _tenant(request.config)
     )
     try:
         yield built
@@ -234,6 +265,38 @@ def _fidelity_scope(request: pytest.FixtureRequest) -> None:
     target: Target = request.getfixturevalue("target")
     if not target.is_emulator and request.node.get_closest_marker("emulator_only"):
         pytest.skip(MSG_EMULATOR_ONLY)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item, for the outcome written into the test's cassette."""
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+def _outcome(item: pytest.Item) -> str:
+    reports = item.stash.get(REPORTS, {})
+    setup, call = reports.get("setup"), reports.get("call")
+    if setup is not None and not setup.passed:
+        return "error" if setup.failed else "skipped"
+    return call.outcome if call is not None else "error"
+
+
+@pytest.fixture(autouse=True)
+def _cassette_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With --record: the test's exchanges (its fixtures' clean-up included) go to a cassette of its own."""
+    target: Target | None = request.getfixturevalue("target") if "target" in request.fixturenames else None
+    if target is None or target.recorder is None:
+        yield
+        return
+    node = request.node
+    marker = next((m.name for m in node.iter_markers() if m.name in FIDELITY_MARKERS), None)
+    target.recorder.begin_cassette(node.nodeid, {"test": node.nodeid, "marker": marker})
+    yield
+    target.recorder.end_cassette(_outcome(node))
 
 
 @pytest.fixture(scope="session")
