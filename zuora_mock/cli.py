@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -13,9 +12,6 @@ from zuora_mock import __version__
 from zuora_mock.core.settings import SETTINGS, Setting
 
 PORT = next(setting for setting in SETTINGS if setting.name == "port")
-
-# How soon serve_forever() notices a shutdown request after SIGTERM or Ctrl-C.
-SHUTDOWN_POLL_SECONDS = 0.1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     emulator = emulator_of(app)
     settings = emulator.settings
     try:
-        server = build_server(app, settings.host, settings.port, log_requests=settings.log_requests)
+        server = build_server(app, settings.host, settings.port)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         print(
@@ -99,8 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     def stop(signum: int, frame: object) -> None:
-        # shutdown() waits for serve_forever() to return, so it cannot run on the serving thread itself.
-        threading.Thread(target=server.shutdown, daemon=True).start()
+        server.stop()
 
     # Both handled explicitly: a shell starts background jobs with SIGINT ignored, and Ctrl-C must not
     # raise KeyboardInterrupt in the middle of a request.
@@ -108,9 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     print(f"zuora-mock {__version__} listening on {base_url(server)}", flush=True)
     try:
-        server.serve_forever(poll_interval=SHUTDOWN_POLL_SECONDS)
+        server.serve_forever()
     finally:
-        server.server_close()
         emulator.close()
     return 0
 

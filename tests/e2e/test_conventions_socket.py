@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 
 from tests.api.probe import gzip_bomb
 from tests.conftest import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
@@ -27,6 +28,7 @@ from zuora_mock.core.errors import (
     MSG_RATE_LIMIT,
     MSG_TRACK_ID,
 )
+from zuora_mock.server import BackgroundServer
 
 WWW_AUTH = "Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API"
 PROBE_DEFINITION = {
@@ -293,56 +295,50 @@ def test_two_tenants_hammering_over_socket_never_leak(server):
         assert all(n.startswith(name + "-") for n in names)
 
 
-def _start_slow_upload(url: str, auth: dict[str, str]) -> socket.socket:
-    """Send the headers and half the body of a POST /v1/bulk: the request holds a concurrency slot."""
-    parts = urlsplit(url)
-    sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
-    head = (
-        f"POST /v1/bulk HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: {auth['Authorization']}\r\n"
-        "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100\r\n\r\n"
-    )
-    sock.sendall(head.encode() + b"--b\r\n")
-    return sock
+def _hold_route(app: Flask, release: threading.Event) -> None:
+    """A /v1 route that stays in flight until `release` is set: it holds a concurrency slot meanwhile.
+
+    Slow uploads used to hold slots (the old server streamed bodies into the view); the server now reads a
+    request whole before a thread runs it, so a slow client holds no thread and no slot."""
+
+    def hold() -> dict[str, bool]:
+        release.wait(30)
+        return {"success": True}
+
+    app.add_url_rule("/v1/test-hold", "test_hold", hold)
 
 
-def _finish_slow_upload(sock: socket.socket) -> bytes:
-    sock.sendall(b"x" * 95)
-    chunks = []
-    while True:
-        data = sock.recv(65536)
-        if not data:
-            break
-        chunks.append(data)
-    sock.close()
-    return b"".join(chunks)
-
-
-def test_limits_over_socket():
-    env = {"ZUORA_MOCK_CONCURRENCY_LIMIT": "2", "ZUORA_MOCK_RATE_LIMIT_MINUTE": "300"}
-    with CliServer(env=env) as cli:
-        auth = token(cli.url)
-        slow = [_start_slow_upload(cli.url, auth) for _ in range(2)]
+def test_limits_over_socket(make_app):
+    app = make_app(concurrency_limit=2, rate_limit_minute=300)
+    release = threading.Event()
+    _hold_route(app, release)
+    with BackgroundServer(app) as running:
+        auth = token(running.url)
+        pool = ThreadPoolExecutor(2)
+        held = [pool.submit(call, running.url, "GET", "/v1/test-hold", None, auth) for _ in range(2)]
         try:
             deadline = time.monotonic() + 10
             while True:
-                # The two uploads hold their slots as soon as the server's threads reach the view.
-                refused = call(cli.url, "GET", "/v1/bulk/ffffffffffffffffffffffffffffffff", None, auth)
+                # The two held requests take their slots as soon as the server's threads reach the view.
+                refused = call(running.url, "GET", "/v1/bulk/ffffffffffffffffffffffffffffffff", None, auth)
                 if refused.status == 429 or time.monotonic() > deadline:
                     break
                 time.sleep(0.05)
-            objects = call(cli.url, "GET", "/objects/definitions/default?select=type", None, auth)
+            objects = call(running.url, "GET", "/objects/definitions/default?select=type", None, auth)
         finally:
-            answers = [_finish_slow_upload(sock) for sock in slow]
+            release.set()
+            answers = [future.result(timeout=30) for future in held]
+            pool.shutdown()
         assert refused.status == 429
         assert refused.json()["reasons"] == [{"code": 50000070, "message": MSG_CONCURRENCY_LIMIT}]
         assert refused.headers["Retry-After"] == "120"
         assert refused.headers["Concurrency-Limit-Remaining"] == "0"
         assert objects.status == 200
-        assert all(answer.startswith(b"HTTP/1.1 ") for answer in answers)
-        free = call(cli.url, "GET", "/v1/bulk/ffffffffffffffffffffffffffffffff", None, auth)
+        assert [answer.status for answer in answers] == [200, 200]
+        free = call(running.url, "GET", "/v1/bulk/ffffffffffffffffffffffffffffffff", None, auth)
         assert free.headers["Concurrency-Limit-Remaining"] == "1"
         for _ in range(700):  # the fixed minute window may roll over once meanwhile
-            limited = call(cli.url, "GET", "/objects/definitions/default?select=type", None, auth)
+            limited = call(running.url, "GET", "/objects/definitions/default?select=type", None, auth)
             if limited.status == 429:
                 break
         assert limited.status == 429
@@ -351,31 +347,68 @@ def test_limits_over_socket():
             "reasons": [{"code": 70, "message": MSG_RATE_LIMIT.format(window="minute", seconds=reset)}]
         }
         assert limited.headers["RateLimit-Remaining"] == "0"
+
+
+def test_slow_uploads_hold_no_concurrency_slot():
+    """Half-sent uploads wait in the server's reader, not in a view: the tenant's slots stay free."""
+    with CliServer(env={"ZUORA_MOCK_CONCURRENCY_LIMIT": "2"}) as cli:
+        auth = token(cli.url)
+        parts = urlsplit(cli.url)
+        head = (
+            f"POST /v1/bulk HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: {auth['Authorization']}\r\n"
+            "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100\r\n\r\n--b\r\n"
+        )
+        slow = [socket.create_connection((parts.hostname, parts.port), timeout=30) for _ in range(3)]
+        try:
+            for sock in slow:
+                sock.sendall(head.encode())
+            reply = call(cli.url, "GET", "/v1/bulk/ffffffffffffffffffffffffffffffff", None, auth)
+        finally:
+            for sock in slow:
+                sock.close()
+        assert reply.status == 200
+        assert reply.headers["Concurrency-Limit-Remaining"] == "1"
         assert cli.stop() == 0
 
 
 @pytest.mark.parametrize(
-    ("raw", "status_line"),
+    ("raw", "status_line", "reason"),
     [
-        (b"GARBAGE\r\n\r\n", None),
-        (b"GET / HTTP/9.9\r\n\r\n", None),
-        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 414 "),
-        (b"GET /v1/x HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n", b"HTTP/1.1 431 "),
+        (b"GARBAGE\r\n\r\n", b"HTTP/1.1 400 Bad Request\r\n", "Start line is invalid"),
+        (
+            b"GET / HTTP/9.9\r\n\r\n",
+            b"HTTP/1.1 505 HTTP Version Not Supported\r\n",
+            "Invalid HTTP version (9.9)",
+        ),
+        (b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n", b"HTTP/1.1 400 Bad Request\r\n", "Content-Length"),
+        (
+            b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"HTTP/1.1 414 URI Too Long\r\n",
+            "request line longer than 65536 bytes",
+        ),
+        (
+            b"GET /v1/x HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n",
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
+            "more than 100 headers",
+        ),
     ],
 )
-def test_protocol_errors_are_json_not_html(server, raw, status_line):
+def test_protocol_errors_have_a_status_line_and_zuora_envelope(server, raw, status_line, reason):
     parts = urlsplit(server.url)
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
         sock.sendall(raw)
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
-    head, _, body = data.rpartition(b"\r\n\r\n") if status_line else (b"", b"", data)
-    if status_line:
-        assert head.startswith(status_line)
-        assert b"Content-Type: application/json;charset=utf-8" in head
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(status_line)
+    headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:])
+    assert headers["Content-Type"] == "application/json;charset=utf-8"
+    assert headers["Connection"] == "close"
+    assert int(headers["Content-Length"]) == len(body)
     envelope = json.loads(body)
     assert list(envelope) == ["success", "processId", "reasons", "requestId"]
+    assert envelope["requestId"] == headers["Zuora-Request-Id"]
     assert envelope["reasons"][0]["code"] == 50000090
     assert envelope["reasons"][0]["message"].startswith("Malformed request: ")
-    assert b"<html" not in data.lower()
+    assert reason in envelope["reasons"][0]["message"]

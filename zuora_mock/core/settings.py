@@ -64,6 +64,14 @@ def _non_negative_float(raw: str) -> float:
     return value
 
 
+def _positive_float(raw: str) -> float:
+    """A duration that must not be zero: finite and above 0."""
+    value = _non_negative_float(raw)
+    if value == 0:
+        raise ValueError(f"expected a number > 0, got {raw!r}")
+    return value
+
+
 def _port(raw: str) -> int:
     """A TCP port; 0 asks the OS for a free one."""
     try:
@@ -143,6 +151,29 @@ class Settings:
         4 * 1024 * 1024, _positive_int, "Largest mass action file accepted, in bytes."
     )
     log_requests: bool = _setting(False, _bool, "Log one line per request to stderr (the CLI server).")
+    server_threads: int = _setting(
+        48,
+        _positive_int,
+        "Threads that run requests (a fixed pool, one process); requests beyond it wait their turn. Keep it "
+        "above concurrency_limit, or the concurrency 429 can never happen.",
+    )
+    connection_limit: int = _setting(
+        1000,
+        _positive_int,
+        "Open client connections the server keeps at once (lowered to fit the file-descriptor limit); "
+        "beyond it new connections wait in the listen queue.",
+    )
+    read_timeout: float = _setting(
+        30.0,
+        _positive_float,
+        "Seconds a client has to send a whole request (headers and body) once it began; slower ones are "
+        "disconnected.",
+    )
+    idle_timeout: float = _setting(
+        60.0,
+        _positive_float,
+        "Seconds a keep-alive connection may stay idle between requests before it closes.",
+    )
 
     def limit(self, name: str) -> int:
         """One of the numeric limits by name (tenants.json may override them per tenant)."""
