@@ -36,7 +36,7 @@ def render(report: Report) -> str:
         "",
         f"Recorded exchanges from `{report.source}` replayed against {report.target}.",
         "",
-        f"**{_verdict(report)}** {report.summary_line()}.",
+        f"**{report.verdict().capitalize()}.** {report.tally()}.",
         "",
     ]
     lines += _endpoints(report)
@@ -45,10 +45,6 @@ def render(report: Report) -> str:
     lines += _skipped([r for r in report.results if r.outcome in (NOT_EMULATED, NOT_REPLAYABLE)])
     lines += _cases(report)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _verdict(report: Report) -> str:
-    return "No unaccepted difference." if report.ok else f"{len(report.differing)} exchanges differ."
 
 
 def _endpoints(report: Report) -> list[str]:

@@ -1,8 +1,9 @@
 """Secrets never reach a cassette: credentials and tokens become placeholders the replay knows how to fill.
 
-- `client_id` of a client that obtained a token during the recording: `<client-id>`;
-- `client_secret`: `<client-secret>` when it is the one that obtained the token, `<wrong-client-secret>` when
-  it was sent with that client id but differs, `<redacted>` otherwise;
+- `client_id` of a client that obtained a token during the recording: `<client-id>` (the first such client),
+  `<client-id:2>`, ... (the others);
+- `client_secret`: `<client-secret>` (`<client-secret:2>`, ...) when it is the one that obtained the token,
+  `<wrong-client-secret>` (...) when it was sent with that client id but differs, `<redacted>` otherwise;
 - `access_token` issued during the recording, in the token response and in `Authorization: Bearer ...`:
   `<access-token:N>` (the N-th issued); `jti` and `refresh_token`: `<jti:N>`, `<refresh-token:N>`;
 - any other bearer token: `Bearer <unknown-token>`; any other credential scheme: `<scheme> <redacted>`;
@@ -39,7 +40,9 @@ class Redactor:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._clients: dict[str, str] = {}  # client id -> the secret that obtained a token
+        self._clients: dict[
+            str, tuple[str, str]
+        ] = {}  # client id -> (its working secret, placeholder suffix)
         self._secrets: dict[str, str] = {}  # secret value -> placeholder, for the last pass
         self._counts: dict[str, int] = {}
 
@@ -67,9 +70,10 @@ class Redactor:
             return
         form = dict(_pairs(request["body"]))
         client_id, secret = form.get("client_id"), form.get("client_secret")
-        if client_id and secret:
-            self._clients[client_id] = secret
-            self._secrets[client_id] = CLIENT_ID
+        if client_id and secret and client_id not in self._clients:
+            suffix = f":{len(self._clients) + 1}" if self._clients else ""
+            self._clients[client_id] = (secret, suffix)
+            self._secrets[client_id] = _numbered(CLIENT_ID, suffix)
 
     def _redact_form(self, body: dict[str, Any]) -> None:
         if body.get("kind") != "form":
@@ -79,7 +83,7 @@ class Redactor:
         redacted = []
         for name, value in body["form"]:
             if name == "client_id" and value in self._clients:
-                value = CLIENT_ID
+                value = _numbered(CLIENT_ID, self._clients[value][1])
             elif name in SECRET_MEMBERS:
                 value = self._secret_placeholder(client_id, value)
             redacted.append([name, value])
@@ -87,7 +91,10 @@ class Redactor:
 
     def _secret_placeholder(self, client_id: str | None, secret: str) -> str:
         known = self._clients.get(client_id or "")
-        placeholder = CLIENT_SECRET if known == secret else WRONG_SECRET if known is not None else REDACTED
+        if known is None:
+            placeholder = REDACTED
+        else:
+            placeholder = _numbered(CLIENT_SECRET if known[0] == secret else WRONG_SECRET, known[1])
         if secret:
             self._secrets.setdefault(secret, placeholder)
         return placeholder
@@ -156,6 +163,11 @@ class Redactor:
         if isinstance(value, dict):
             return {self._scrub(key): self._scrub(item) for key, item in value.items()}
         return value
+
+
+def _numbered(placeholder: str, suffix: str) -> str:
+    """`<client-id>` with suffix ":2" -> `<client-id:2>`."""
+    return placeholder[:-1] + suffix + ">"
 
 
 def _pairs(body: dict[str, Any]) -> list[tuple[str, str]]:

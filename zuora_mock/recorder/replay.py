@@ -1,15 +1,19 @@
 """Replay recorded exchanges against the emulator, in order, and compare each answer with the recorded one.
 
 Authentication: cassettes hold placeholders, never credentials (redact.py). The replay fills `<client-id>` and
-`<client-secret>` with its own client (given, or the first client of the target's fixtures), replays the
-recorded token requests, and learns `<access-token:N>` from their answers like any other id. A request whose
-token was issued in a cassette that is not replayed gets a fresh token from the target first.
+`<client-secret>` with its own client (given, or the first client of the target's fixtures) and any further
+recorded client (`<client-id:2>`, ...) with a fresh client id, which the emulator answers with a tenant of
+its own (unless `--map` names one). It replays the recorded token requests and learns `<access-token:N>` from
+their answers like any other id. A request whose token was issued in a cassette that is not replayed gets a
+fresh token from the target first.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +27,12 @@ from zuora_mock.recorder.compare import Comparison
 from zuora_mock.recorder.idmap import IdMap
 from zuora_mock.recorder.redact import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, WRONG_SECRET
 from zuora_mock.recorder.report import (
+    ACCEPTED,
     ACCEPTED_FILE,
     MATCH,
     NOT_EMULATED,
     NOT_REPLAYABLE,
+    Acceptance,
     CaseResult,
     ExchangeResult,
     Report,
@@ -40,6 +46,7 @@ WRONG_SECRET_VALUE = "wrong-secret-sent-by-replay"
 NOT_SENT = frozenset({"host", "content-length", "transfer-encoding", "connection", "keep-alive"})
 REPLAYED_BODY_LIMIT = 64 * 1024 * 1024
 TOKEN_PLACEHOLDER = "<access-token:"
+OTHER_CLIENT = re.compile(r"^<(client-id|client-secret|wrong-client-secret):(\d+)>$")
 
 
 class ReplayError(RuntimeError):
@@ -61,14 +68,11 @@ def replay(directory: str | Path, options: ReplayOptions | None = None) -> Repor
     """Replay every cassette of a directory and return the report (nothing is written)."""
     options = options or ReplayOptions()
     source = Path(directory)
-    cassettes = load_directory(source)
-    accepted_path = options.accepted or (source / ACCEPTED_FILE)
-    acceptances = load_accepted(accepted_path) if accepted_path.is_file() else []
-    target = Target.at(options.target_url) if options.target_url else Target.in_process(options.settings)
-    credentials = options.credentials or fixture_credentials(
-        None if options.target_url else options.settings.get("fixtures")
-    )
     started = time.perf_counter()
+    cassettes = load_directory(source)
+    acceptances = _acceptances(source, options.accepted)
+    credentials = options.credentials or fixture_credentials(options.settings.get("fixtures"))
+    target = Target.at(options.target_url) if options.target_url else Target.in_process(options.settings)
     try:
         run = _Run(target, credentials, options.id_map)
         report = Report(source=str(source), target=target.name)
@@ -87,12 +91,20 @@ def replay(directory: str | Path, options: ReplayOptions | None = None) -> Repor
     return report
 
 
+def _acceptances(source: Path, given: Path | None) -> list[Acceptance]:
+    """The given accepted-differences file, else DIR/accepted.json when there is one."""
+    if given is not None:
+        return load_accepted(given)
+    default = source / ACCEPTED_FILE
+    return load_accepted(default) if default.is_file() else []
+
+
 def _case(item: Cassette, results: list[ExchangeResult]) -> CaseResult | None:
     case = item.case
     if case is None:
         return None
     outcomes = {result.outcome for result in results}
-    replay_outcome = MATCH if outcomes <= {MATCH, "accepted"} else ", ".join(sorted(outcomes - {MATCH}))
+    replay_outcome = MATCH if outcomes <= {MATCH, ACCEPTED} else ", ".join(sorted(outcomes - {MATCH}))
     return CaseResult(
         test=str(case.get("test") or item.name),
         marker=case.get("marker"),
@@ -169,6 +181,8 @@ class _Run:
         if kind == "json":
             return {**body, "json": self.ids.translate_json(body["json"])}
         if kind == "form":
+            for _, value in body["form"]:
+                self._other_client(value)
             return {**body, "form": [[name, self.ids.translate(value)] for name, value in body["form"]]}
         if kind == "text":
             return {**body, "text": self.ids.translate(body["text"])}
@@ -179,6 +193,19 @@ class _Run:
             ]
             return {**body, "parts": parts}
         return body
+
+    def _other_client(self, value: str) -> None:
+        """A further client of the recording: a fresh client id here (a tenant of its own), any secret."""
+        match = OTHER_CLIENT.match(value)
+        if match is None or value in self.ids.forward:
+            return
+        kind, number = match.groups()
+        filled = {
+            "client-id": str(uuid.uuid4()),
+            "client-secret": f"replay-secret-{number}",
+            "wrong-client-secret": f"{WRONG_SECRET_VALUE}-{number}",
+        }[kind]
+        self.ids.learn(value, filled)
 
     def _authenticate(self, headers: list[tuple[str, str]]) -> None:
         """A bearer placeholder nobody has filled yet: fetch a token from the target for it."""

@@ -195,20 +195,26 @@ class Report:
             "cases": [case.as_json() for case in self.cases],
         }
 
+    def verdict(self) -> str:
+        count = len(self.differing)
+        if not count:
+            return "no unaccepted difference"
+        return "1 exchange differs" if count == 1 else f"{count} exchanges differ"
+
+    def tally(self) -> str:
+        """`25 exchanges replayed in 0.4 s: 24 match, 1 differs`."""
+        parts = ", ".join(f"{count} {outcome}" for outcome, count in self.counts().items() if count)
+        return f"{len(self.results)} exchanges replayed in {self.seconds:.1f} s: {parts or 'none'}"
+
     def summary_line(self) -> str:
-        counts = self.counts()
-        parts = ", ".join(f"{count} {outcome}" for outcome, count in counts.items() if count)
-        verdict = "no unaccepted difference" if self.ok else f"{len(self.differing)} exchanges differ"
-        return (
-            f"replayed {len(self.results)} exchanges in {self.seconds:.1f} s: {parts or 'nothing'}; {verdict}"
-        )
+        return f"{self.tally()}; {self.verdict()}"
 
     def write(self, prefix: Path) -> tuple[Path, Path]:
         """Write PREFIX.md and PREFIX.json; returns both paths."""
         from zuora_mock.recorder.markdown import render
 
         prefix.parent.mkdir(parents=True, exist_ok=True)
-        markdown, data = prefix.with_suffix(".md"), prefix.with_suffix(".json")
+        markdown, data = prefix.parent / f"{prefix.name}.md", prefix.parent / f"{prefix.name}.json"
         markdown.write_text(render(self), encoding="utf-8")
         data.write_text(json.dumps(self.as_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return markdown, data

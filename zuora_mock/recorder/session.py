@@ -60,6 +60,11 @@ class RecordingSession:
         self._current: _Open | None = None
         self._default: _Open | None = None
 
+    @property
+    def recorded(self) -> int:
+        """How many exchanges this session has recorded."""
+        return self._seq
+
     def begin(self, name: str, case: dict[str, Any] | None = None) -> None:
         """Send the next exchanges to a new cassette (one per test, for the contract suite)."""
         with self._lock:

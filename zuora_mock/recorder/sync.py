@@ -27,6 +27,13 @@ def _job_body(exchange: dict[str, Any]) -> dict[str, Any] | None:
     return value if isinstance(value, dict) and isinstance(value.get("status"), str) else None
 
 
+def _refused(exchange: dict[str, Any]) -> bool:
+    """A v1 answer that says the call failed: a 4xx, or a 200 whose body says "success": false."""
+    response = exchange["response"]
+    body = response["body"].get("json") if response["body"].get("kind") == "json" else None
+    return response["status"] >= 400 or (isinstance(body, dict) and body.get("success") is False)
+
+
 def _count(value: Any) -> int:
     try:
         return int(value)
@@ -77,7 +84,11 @@ class BulkSync:
     def _before_stop(
         self, exchanges: Sequence[dict[str, Any]], index: int, recorded_key: str, key: str
     ) -> None:
-        """A job stopped after it had started has a response file: start it and do the rows it had done."""
+        """A stop refused upstream means the job had ended: end it first. A job stopped after it had started
+        has a response file: start it and do the rows it had done."""
+        if _refused(exchanges[index]):
+            self._advance(key, {})
+            return
         for later in exchanges[index + 1 :]:
             match = BULK_PATH.match(later["request"]["path"])
             if match is None or match.group("key") != recorded_key or match.group("stop"):
