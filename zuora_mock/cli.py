@@ -23,7 +23,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """One flag per setting, generated from Settings, plus --set for any of them and --version."""
-    parser = _Parser(prog="zuora-mock", description="A local emulator of the Zuora REST API.")
+    parser = _Parser(
+        prog="zuora-mock",
+        description="A local emulator of the Zuora REST API.",
+        epilog="zuora-mock record --help and zuora-mock replay --help: record exchanges with a real tenant, "
+        "replay them against the emulator.",
+    )
     for setting in SETTINGS:
         _add_flag(parser, setting)
     parser.add_argument(
@@ -68,6 +73,12 @@ def _port(raw: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] in (["record"], ["replay"]):
+        # Record exchanges with a real tenant / replay them against the emulator (docs/recording.md).
+        from zuora_mock.recorder.cli import main as recorder_main
+
+        return recorder_main(words)
     args = build_parser().parse_args(argv)
     extra = dict(args.extra)
     del args.extra
