@@ -375,12 +375,21 @@ def test_job_with_broken_csv_rows_ends_failed(manual: Bulk) -> None:
     [
         ("get", "/v1/bulk/ffffffffffffffffffffffffffffffff"),
         ("put", "/v1/bulk/ffffffffffffffffffffffffffffffff/stop"),
-        ("get", "/v1/files/ffffffffffffffffffffffffffffffff"),
     ],
 )
 def test_unknown_keys(manual: Bulk, method: str, path: str) -> None:
     response = getattr(manual.client, method)(path, headers=manual.auth)
     assert_v1_error(response, 50000040, m.MSG_NOT_FOUND.format(key="ffffffffffffffffffffffffffffffff"))
+
+
+@pytest.mark.parametrize("v1_error_status", ["200", "4xx"])
+def test_unknown_file_is_a_404_in_either_mode(make_app: Callable[..., Flask], v1_error_status: str) -> None:
+    """A client saves a 200 as the result zip, so a missing or expired file is never a 200."""
+    bulk = Bulk(make_app(v1_error_status=v1_error_status))
+    response = bulk.client.get("/v1/files/ffffffffffffffffffffffffffffffff", headers=bulk.auth)
+    assert_v1_error(
+        response, 50000040, m.MSG_NOT_FOUND.format(key="ffffffffffffffffffffffffffffffff"), status=404
+    )
 
 
 def test_not_found_is_404_when_configured(make_app: Callable[..., Flask]) -> None:

@@ -13,6 +13,7 @@ from zuora_mock.api.families import V1_PREFIX
 from zuora_mock.api.responses import json_response
 from zuora_mock.backend.massactions.results import CONTENT_TYPE
 from zuora_mock.backend.massactions.upload import validate_upload
+from zuora_mock.core.errors import NotFound
 
 bp = Blueprint("bulk", __name__, url_prefix=V1_PREFIX)
 
@@ -36,7 +37,8 @@ def create_mass_action() -> Response:
         emulator().settings.bulk_max_file_bytes,
     )
     del command  # the raw file: only the validated text is kept while the job runs
-    return json_response(bodies.v1_success(bulkKey=context().entity_data().bulk.submit(upload)))
+    ctx = context()
+    return json_response(bodies.v1_success(bulkKey=ctx.entity_data().bulk.submit(upload, ctx.job_failure)))
 
 
 @bp.get("/bulk/<bulk_key>")
@@ -53,7 +55,12 @@ def stop_mass_action(bulk_key: str) -> Response:
 
 @bp.get("/files/<file_id>")
 def get_file(file_id: str) -> Response:
-    name, archive = context().entity_data().bulk.file(file_id)
+    try:
+        name, archive = context().entity_data().bulk.file(file_id)
+    except NotFound as err:
+        # A download has no success flag: a 200 here would be saved as the result zip, so always a real 404.
+        err.business = False
+        raise
     zip_name = name.rsplit(".", 1)[0] + ".zip"
     return Response(
         archive,
