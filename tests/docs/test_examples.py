@@ -10,14 +10,24 @@ from pathlib import Path
 import pytest
 
 from tests.docs.conftest import reset
-from tests.docs.markdown import ROOT, Block, documents, has_tracks
+from tests.docs.markdown import ROOT, Block, blocks, documents, has_tracks
 from tests.docs.runner import DocumentRun, PythonSession
 from tests.e2e.cli_server import CliServer
 
 pytestmark = pytest.mark.emulator_only
 
 
-@pytest.mark.parametrize("path", documents(), ids=lambda path: str(path.relative_to(ROOT)))
+def acts(block: Block) -> bool:
+    """A block the runner runs or writes to a file."""
+    return block.runnable or block.marker == "file"
+
+
+def with_examples() -> list[Path]:
+    """Documents with a block to run or a file to write (the others hold only prose, tables and data)."""
+    return [path for path in documents() if any(map(acts, blocks(path)))]
+
+
+@pytest.mark.parametrize("path", with_examples(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_documented_examples_run_as_shown(
     path: Path,
     docs_server: CliServer,
@@ -25,8 +35,6 @@ def test_documented_examples_run_as_shown(
     document_session: tuple[Path, PythonSession],
 ) -> None:
     document = document_blocks[path]
-    if not any(block.runnable or block.marker == "file" for block in document):
-        pytest.skip("no runnable block")
     reset(docs_server)
     cwd, python = document_session
     port = int(docs_server.url.rsplit(":", 1)[1])
