@@ -17,6 +17,7 @@ from tests.conftest import (
     MULTI_ENTITIES,
 )
 from zuora_mock.api.commands import MSG_OAUTH_CONTENT_TYPE
+from zuora_mock.api.envelopes import WWW_AUTHENTICATE
 from zuora_mock.backend.tenants import (
     MSG_OAUTH_CLIENT,
     MSG_OAUTH_CREDENTIALS,
@@ -109,6 +110,8 @@ def test_token_errors_are_spring_style(client, form, status, message):
     assert body["message"] == message
     assert body["path"] == "/oauth/token"
     assert UUID36.match(response.headers["Zuora-Request-Id"])
+    # The SDK docs (OAuthApi.md) list WWW-Authenticate for the token endpoint's 401 only.
+    assert response.headers.get("WWW-Authenticate") == (WWW_AUTHENTICATE if status == 401 else None)
 
 
 def test_json_body_is_refused_with_415(client):

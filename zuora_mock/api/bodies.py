@@ -44,6 +44,11 @@ def objects_error(code: int, message: str, details: list[dict[str, Any]] | None 
     return body
 
 
+def common_error(code: int, message: str) -> dict[str, Any]:
+    """CommonErrorResponse: the 403 body of every operation in the spec, code then message."""
+    return {"code": code, "message": message}
+
+
 def oauth_error(status: int, message: str, path: str, epoch: float) -> dict[str, Any]:
     """The Spring-style body of Zuora's OAuth service."""
     return {

@@ -47,7 +47,13 @@ def render_error(
     if isinstance(err, RateLimited):
         return bodies.rate_limited(err.category, err.message), status, headers
     if family == OAUTH or isinstance(err, OAuthError):
+        if status == 401:  # the SDK docs (OAuthApi.md) list WWW-Authenticate for the token endpoint's 401
+            headers["WWW-Authenticate"] = WWW_AUTHENTICATE
         return bodies.oauth_error(status, err.message, path, epoch), status, headers
+    if status == 403:
+        # CommonErrorResponse {code, message}: the spec's 403 model on v1 and custom-object operations alike.
+        resource = RESOURCE_CUSTOM_OBJECTS if family == OBJECTS else RESOURCE_UNKNOWN
+        return bodies.common_error(err.code_for(resource), err.message), status, headers
     if family == OBJECTS:
         body = bodies.objects_error(err.code_for(RESOURCE_CUSTOM_OBJECTS), err.message, err.details)
         return body, status, headers
