@@ -85,7 +85,7 @@ def test_partial_success_applies_the_valid_records(fields, code):
 @pytest.mark.parametrize(
     ("record_id", "code", "message"),
     [
-        (UNKNOWN, m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND),
+        (UNKNOWN, m.CODE_BATCH_RECORD_UNKNOWN, m.MSG_RECORD_NOT_FOUND),
         ("short", m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id="short")),
     ],
 )

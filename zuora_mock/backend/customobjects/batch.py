@@ -66,7 +66,7 @@ def plan_update(
             missing = (
                 Failure(m.CODE_INVALID, m.MSG_BAD_RECORD_ID.format(id=record_id[:100]))
                 if len(record_id) != ID_LENGTH
-                else Failure(m.CODE_NOT_FOUND, m.MSG_RECORD_NOT_FOUND)
+                else Failure(m.CODE_BATCH_RECORD_UNKNOWN, m.MSG_RECORD_NOT_FOUND)
             )
             failures.append(failure_detail(missing, values, record_id))
             continue

@@ -11,6 +11,9 @@ CODE_MISSING = 71012522
 CODE_TYPE = 71012524
 CODE_LIMIT = 71012530
 CODE_NOT_FOUND = 71012540
+# A batch record's details[] code must be in the spec's enum for CustomObjectRecordsWithError (71012520-26,
+# 71012530), which has no not-found code: an Id naming no record is an invalid value there.
+CODE_BATCH_RECORD_UNKNOWN = CODE_INVALID
 CODE_MALFORMED = 71012590
 
 MAX_RECORDS_PER_CALL = 1000
