@@ -3,13 +3,22 @@ keep standing for the same thing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from zuora_mock.recorder.compare import Comparison, Difference
 from zuora_mock.recorder.idmap import IdMap
-from zuora_mock.recorder.rules import EXACT, ISO_MILLIS, RECORD_ID, header_rule, json_rule
+from zuora_mock.recorder.rules import (
+    EXACT,
+    HEADER_RULES,
+    ISO_MILLIS,
+    JSON_RULES,
+    RECORD_ID,
+    header_rule,
+    json_rule,
+)
 
 X = "11111111-1111-4111-8111-111111111111"
 Y = "22222222-2222-4222-8222-222222222222"
@@ -119,3 +128,9 @@ def test_status_and_body_kind() -> None:
         Difference("status", "exact", 400, 200),
         Difference("body", "kind", "text", "empty", "another kind of body"),
     ]
+
+
+def test_docs_recording_lists_every_rule() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "recording.md").read_text()
+    assert [pattern for pattern, _ in JSON_RULES if f"`{pattern}`" not in text] == []
+    assert [name for name in HEADER_RULES if f"`{name}`" not in text.lower()] == []

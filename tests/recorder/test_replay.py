@@ -51,7 +51,8 @@ def test_endpoints_the_emulator_lacks_are_reported_not_sent(tmp_path: Path) -> N
     cassette(
         tmp_path,
         "accounts",
-        exchange("GET", "/v1/accounts/A00000001", 200, {"success": True}),
+        exchange("POST", "/v1/subscriptions", 200, {"success": True}),
+        exchange("GET", "/static/app.js", 404, {"message": "x"}),
         exchange("GET", "/objects/definitions/default/Vehicle", 200, {"type": "Vehicle"}),
         case={
             "test": "tests/contract/test_x.py::test_y[tenant]",
@@ -60,12 +61,13 @@ def test_endpoints_the_emulator_lacks_are_reported_not_sent(tmp_path: Path) -> N
         },
     )
     report = replay(tmp_path)
-    lacking, vehicle = report.results
+    lacking, static, vehicle = report.results
     assert (lacking.outcome, lacking.replayed_status, lacking.endpoint) == (
         "not emulated",
         None,
-        "GET /v1/accounts/A00000001",
+        "POST /v1/subscriptions",
     )
+    assert static.outcome == "not emulated"
     assert (
         vehicle.outcome == "differs" and vehicle.endpoint == "GET /objects/definitions/default/{object_name}"
     )
@@ -110,7 +112,7 @@ def test_bad_cassettes_are_named(tmp_path: Path, content: str, message: str) -> 
 
 
 def test_a_bad_accepted_file_is_named(tmp_path: Path) -> None:
-    cassette(tmp_path, "x", exchange("GET", "/v1/accounts/A1", 200, {}))
+    cassette(tmp_path, "x", exchange("POST", "/v1/subscriptions", 200, {}))
     (tmp_path / "accepted.json").write_text('{"accepted": [{"where": "status"}]}')
     with pytest.raises(AcceptedError, match=r"accepted\.json"):
         replay(tmp_path)

@@ -116,6 +116,7 @@ def replay_parser() -> argparse.ArgumentParser:
         metavar="UPSTREAM=EMULATOR",
         help="an id known in advance (e.g. an entity id)",
     )
+    parser.add_argument("--admin-token", help="the target's admin_token, when its /_mock/ API asks for one")
     parser.add_argument(
         "--accepted", help="accepted differences (default: DIRECTORY/accepted.json if present)"
     )
@@ -186,6 +187,7 @@ def run_replay(argv: Sequence[str]) -> int:
         settings=settings,
         id_map=dict(args.id_map),
         accepted=Path(args.accepted) if args.accepted else None,
+        admin_token=args.admin_token,
     )
     try:
         report = replay(args.directory, options)

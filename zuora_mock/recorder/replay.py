@@ -62,6 +62,7 @@ class ReplayOptions:
     settings: Mapping[str, Any] = field(default_factory=dict)
     id_map: Mapping[str, str] = field(default_factory=dict)
     accepted: Path | None = None
+    admin_token: str | None = None  # for a target whose /_mock/ API asks for one
 
 
 def replay(directory: str | Path, options: ReplayOptions | None = None) -> Report:
@@ -72,7 +73,11 @@ def replay(directory: str | Path, options: ReplayOptions | None = None) -> Repor
     cassettes = load_directory(source)
     acceptances = _acceptances(source, options.accepted)
     credentials = options.credentials or fixture_credentials(options.settings.get("fixtures"))
-    target = Target.at(options.target_url) if options.target_url else Target.in_process(options.settings)
+    target = (
+        Target.at(options.target_url, options.admin_token)
+        if options.target_url
+        else Target.in_process(options.settings, options.admin_token)
+    )
     try:
         run = _Run(target, credentials, options.id_map)
         report = Report(source=str(source), target=target.name)

@@ -90,6 +90,7 @@ HEADER_RULES: dict[str, Rule] = {
 # scalars only: `$..Id` does not touch the object at schema.properties.Id, whose members are contract.
 JSON_RULES: tuple[tuple[str, Rule], ...] = (
     ("$..Id", RECORD_ID),
+    ("$..id", ZUORA_ID),
     ("$..CreatedById", USER_ID),
     ("$..UpdatedById", USER_ID),
     ("$..CreatedDate", ISO_MILLIS),

@@ -46,38 +46,40 @@ class Routes:
             rule, _ = self.adapter.match(path, method, return_rule=True)
         except HTTPException:
             return None
+        if rule.endpoint == "static":  # Flask's own route for static files, no part of Zuora's API
+            return None
         return method + " " + _CONVERTER.sub(r"{\1}", rule.rule)
 
 
 class Target:
     """An emulator to replay against: an HTTP client for it, its routes, and its admin API."""
 
-    def __init__(self, name: str, client: httpx.Client, app: Flask, *, owns_app: bool) -> None:
+    def __init__(
+        self, name: str, client: httpx.Client, app: Flask, *, owns_app: bool, admin_token: str | None = None
+    ) -> None:
         self.name = name
+        self.admin_headers = {"X-Mock-Admin-Token": admin_token} if admin_token else {}
         self.client = client
         self.routes = Routes(app)
         self._app = app
         self._owns_app = owns_app
 
     @classmethod
-    def in_process(cls, settings: Mapping[str, Any]) -> Target:
+    def in_process(cls, settings: Mapping[str, Any], admin_token: str | None = None) -> Target:
         """A fresh emulator in this process; mass actions advance only when the replay says so."""
         app = create_app({**settings, "bulk_progression": "manual"}, environ={})
         client = httpx.Client(
             transport=httpx.WSGITransport(app=app), base_url=INPROCESS_BASE_URL, timeout=TIMEOUT
         )
-        return cls("the emulator in-process", client, app, owns_app=True)
+        token = admin_token or settings.get("admin_token")
+        return cls("the emulator in-process", client, app, owns_app=True, admin_token=token)
 
     @classmethod
-    def at(cls, url: str) -> Target:
+    def at(cls, url: str, admin_token: str | None = None) -> Target:
         """A running emulator (started with --bulk-progression manual); routes are read from this version."""
         app = create_app({}, environ={})
-        return cls(
-            f"the emulator at {url}",
-            httpx.Client(base_url=url.rstrip("/"), timeout=TIMEOUT),
-            app,
-            owns_app=True,
-        )
+        client = httpx.Client(base_url=url.rstrip("/"), timeout=TIMEOUT)
+        return cls(f"the emulator at {url}", client, app, owns_app=True, admin_token=admin_token)
 
     def send(self, request: httpx.Request) -> httpx.Response:
         response = self.client.send(request)
@@ -90,7 +92,7 @@ class Target:
 
     def admin(self, path: str, body: dict[str, Any]) -> Any:
         """POST to the emulator's own /_mock/ API; the answer's JSON, or None when it refused."""
-        response = self.client.post(path, json=body)
+        response = self.client.post(path, json=body, headers=self.admin_headers)
         return response.json() if response.status_code == 200 else None
 
     def close(self) -> None:
