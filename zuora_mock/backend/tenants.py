@@ -63,6 +63,9 @@ class Tenant:
         self.entities: tuple[EntitySpec, ...] = spec.entities
         self.orgs = frozenset(spec.orgs)
         self.limits = dict(spec.limits)
+        self.spec = spec
+        # Made for a client id no fixture declared (non-strict mode): reset removes it.
+        self.on_the_fly = False
         self.lock = threading.RLock()
         self._seed = seed
         self._clock = clock
@@ -91,6 +94,14 @@ class Tenant:
             }
         for data in old.values():
             data.close()
+
+    def replace_data(self, data: dict[str, EntityData]) -> None:
+        """Swap in stores built from a snapshot in one step; the old state's idempotency keys are dropped."""
+        with self.lock:
+            old, self._data = self._data, data
+            self.idempotency = IdempotencyCache(self._settings.idempotency_ttl)
+        for entity_data in old.values():
+            entity_data.close()
 
     def limit(self, name: str) -> int:
         """A limit of this tenant: its own from tenants.json, else the emulator-wide setting."""
@@ -160,7 +171,30 @@ class Registry:
             orgs=template.orgs,
             clients=(client,),
         )
-        return self._add_tenant(spec), client
+        tenant = self._add_tenant(spec)
+        tenant.on_the_fly = True
+        return tenant, client
+
+    def adopt(self, tenant: Tenant) -> None:
+        """Register a tenant built from a snapshot (one made on the fly that this registry does not have)."""
+        with self._lock:
+            self.tenants[tenant.name] = tenant
+            for client in tenant.spec.clients:
+                self._clients[client.client_id] = (tenant, client)
+            if tenant.tenant_id.isdigit():
+                self._next_tenant_id = max(self._next_tenant_id, int(tenant.tenant_id) + 1)
+
+    def remove(self, name: str) -> None:
+        """Forget an on-the-fly tenant: its clients, its tokens and its stores (which are closed)."""
+        with self._lock:
+            tenant = self.tenants.pop(name, None)
+            if tenant is None:
+                return
+            for client in tenant.spec.clients:
+                self._clients.pop(client.client_id, None)
+            for key in [k for k, t in self._tokens.items() if t.tenant is tenant]:
+                del self._tokens[key]
+        tenant.close()
 
     def issue_token(self, request: IssueToken) -> Token:
         """Check a client_credentials request and issue a token, or raise the OAuth error Zuora gives."""

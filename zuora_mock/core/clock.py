@@ -24,6 +24,11 @@ class Clock:
             self._offset += seconds
             return self._offset
 
+    def restore(self, offset: float) -> None:
+        """Put the offset back to a saved value (a state snapshot); it may be below the current one."""
+        with self._lock:
+            self._offset = offset
+
     @property
     def offset(self) -> float:
         return self._offset

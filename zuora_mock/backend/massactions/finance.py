@@ -221,6 +221,14 @@ class Ledger:
         self._next_payment += 1
         return number
 
+    def numbering(self) -> dict[str, int]:
+        """The next revenue schedule and payment numbers, which a snapshot keeps (deleted ones stay used)."""
+        return {"revenueSchedule": self._next_rs, "payment": self._next_payment}
+
+    def restore_numbering(self, numbering: dict[str, int]) -> None:
+        self._next_rs = max(self._next_rs, numbering["revenueSchedule"])
+        self._next_payment = max(self._next_payment, numbering["payment"])
+
     def exists(self, object_type: str, key: str) -> bool:
         """Whether a billing object of this type has this id (or number, for numbered objects)."""
         kind = object_type.replace("_", "").replace(" ", "").lower()

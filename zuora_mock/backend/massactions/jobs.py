@@ -62,6 +62,11 @@ class Job:
         self._blanks = ("",) * len(self.action.result_columns)
 
     @property
+    def upload(self) -> Upload | None:
+        """The validated upload a job keeps until it starts (a snapshot saves it for a Pending job)."""
+        return self._upload
+
+    @property
     def processed(self) -> int:
         return self.successes + self.errors
 

@@ -139,6 +139,18 @@ class MassActionStore:
                     self._finish(job, now)
             return _status_of(job)
 
+    def resume(self) -> None:
+        """Queue the Pending jobs again (time progression), once a snapshot's jobs are in this store."""
+        if self.settings.bulk_progression != TIME:
+            return
+        with self.lock:
+            pending = [job for job in self.jobs.values() if job.status == PENDING]
+        if pending:
+            with self._wake:
+                self._active.extend(pending)
+                self._ensure_worker()
+                self._wake.notify()
+
     def find(self, key: str) -> bool:
         with self.lock:
             return key in self.jobs
