@@ -165,7 +165,7 @@ def time_uploads(url: str, headers: dict[str, str], data: bytes, rounds: int) ->
 
 
 def bench_upload(rounds: int) -> None:
-    print("2. POST /v1/bulk with a 1 MB CSV (threaded Werkzeug servers on 127.0.0.1, one connection)")
+    print("2. POST /v1/bulk with a 1 MB CSV (both apps on zuora-mock's server, 127.0.0.1, one connection)")
     data = fx_csv(1 * MB)
     app = create_app({"bulk_progression": "manual"}, environ={})
     with BackgroundServer(baseline_app()) as baseline, BackgroundServer(app) as emulator:

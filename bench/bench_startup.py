@@ -1,7 +1,8 @@
 """Start-up benchmark: time to the first served response and idle RSS of zuora-mock next to a bare Flask app.
 
-Both are launched N times as subprocesses in the same run, served by the same threaded Werkzeug server, and
-polled with the same first request (POST /oauth/token with the demo credentials). Prints medians and ratios.
+Both are launched N times as subprocesses in the same run (zuora-mock on its waitress server, the baseline on
+Werkzeug's threaded server), and polled with the same first request (POST /oauth/token with the demo
+credentials). Prints medians and ratios.
 Targets (docs/performance.md): start-up <= 1.5x the bare Flask app (and under 0.4 s), idle RSS < 80 MiB.
 
     python bench/bench_startup.py [--runs 7]
