@@ -13,6 +13,7 @@ from tests.api.probe import install_probe
 from tests.api.test_bulk_upload import post_bulk
 from tests.conftest import DEMO_CLIENT_SECRET, DEMO_ENTITY, fetch_token
 from zuora_mock.app import emulator_of
+from zuora_mock.backend.idempotency import MSG_IDEMPOTENCY_OTHER_TENANT
 from zuora_mock.core.errors import (
     MSG_IDEMPOTENCY_IN_PROGRESS,
     MSG_IDEMPOTENCY_KEY_LENGTH,
@@ -147,15 +148,26 @@ def test_key_on_get_is_ignored(setup):
     assert second.get_json()["items"] == [{"id": 1, "name": None}]
 
 
-def test_keys_are_per_tenant(setup):
+def test_key_reused_by_another_tenant_is_422(setup):
+    """Zuora's guide gives 422 for "a mismatch of tenant IDs": a key belongs to the tenant that used it."""
     _, _, web, auth = setup
     other = {"Authorization": f"Bearer {fetch_token(web, str(uuid.uuid4()), DEMO_CLIENT_SECRET)}"}
     web.post("/v1/probe/items", json={"name": "mine"}, headers={**auth, "Idempotency-Key": "shared"})
     theirs = web.post(
         "/v1/probe/items", json={"name": "theirs"}, headers={**other, "Idempotency-Key": "shared"}
     )
-    assert theirs.get_json() == {"success": True, "id": 1, "name": "theirs"}
-    assert _items(web, auth) == [{"id": 1, "name": "mine"}]
+    assert theirs.status_code == 422
+    assert theirs.get_json()["reasons"] == [{"code": 50000030, "message": MSG_IDEMPOTENCY_OTHER_TENANT}]
+    on_objects = web.post("/objects/probe/items", json={}, headers={**other, "Idempotency-Key": "shared"})
+    assert on_objects.status_code == 422
+    assert on_objects.get_json() == {"code": 71012530, "message": MSG_IDEMPOTENCY_OTHER_TENANT}
+    assert _items(web, other) == [] and _items(web, auth) == [{"id": 1, "name": "mine"}]
+    # The owner keeps replaying; the other tenant may use the key once the owner no longer holds it.
+    again = web.post("/v1/probe/items", json={}, headers={**auth, "Idempotency-Key": "shared"})
+    assert again.get_json() == {"success": True, "id": 1, "name": "mine"}
+    web.post("/_mock/reset?tenant=demo")
+    freed = web.post("/v1/probe/items", json={"name": "t"}, headers={**other, "Idempotency-Key": "shared"})
+    assert freed.get_json() == {"success": True, "id": 1, "name": "t"}
 
 
 def test_replay_is_compressed_for_a_gzip_client(setup):

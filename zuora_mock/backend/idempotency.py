@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from zuora_mock.core.errors import MSG_IDEMPOTENCY_MISMATCH, IdempotencyInProgress, IdempotencyMismatch
+
+# Says nothing of the other tenant's request: the key is all the two callers share.
+MSG_IDEMPOTENCY_OTHER_TENANT = "The Idempotency-Key is already in use by another tenant."
 
 
 @dataclass
@@ -73,6 +77,12 @@ class IdempotencyCache:
             if entry is not None and entry.owner is owner and entry.response is None:
                 del self._entries[key]
 
+    def holds(self, key: str, now: float) -> bool:
+        """Whether the key is reserved or answered here and not yet expired."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry is not None and entry.expires_at > now
+
     def _prune(self, now: float) -> None:
         """Forget expired keys (amortised: runs every 256 new keys)."""
         for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
@@ -80,3 +90,32 @@ class IdempotencyCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class HasKeys(Protocol):
+    """A tenant, as far as key ownership goes: its current cache (a reset replaces it)."""
+
+    idempotency: IdempotencyCache
+
+
+class KeyOwners:
+    """Which tenant holds each key: Zuora answers 422 to "a mismatch of tenant IDs", so keys are not shared."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, HasKeys] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, key: str, tenant: HasKeys, now: float) -> None:
+        """Make the tenant the key's owner, or raise the 422 while another tenant still holds it."""
+        with self._lock:
+            owner = self._owners.get(key)
+            if owner is not None and owner is not tenant and owner.idempotency.holds(key, now):
+                raise IdempotencyMismatch(MSG_IDEMPOTENCY_OTHER_TENANT)
+            self._owners[key] = tenant
+            if len(self._owners) % 256 == 0:
+                self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        """Forget keys no tenant holds any more (expired, or the tenant was reset)."""
+        for key in [k for k, t in self._owners.items() if not t.idempotency.holds(k, now)]:
+            del self._owners[key]

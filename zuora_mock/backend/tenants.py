@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from zuora_mock.backend.commands import IssueToken
 from zuora_mock.backend.customobjects.store import CustomObjectStore
-from zuora_mock.backend.idempotency import IdempotencyCache
+from zuora_mock.backend.idempotency import IdempotencyCache, KeyOwners
 from zuora_mock.backend.limits import ConcurrencyGauge, RateLimiter
 from zuora_mock.backend.massactions import messages as bulk_messages
 from zuora_mock.backend.massactions.store import MassActionStore
@@ -144,6 +144,7 @@ class Registry:
         self.tenants: dict[str, Tenant] = {}
         self._clients: dict[str, tuple[Tenant, ClientSpec]] = {}
         self._tokens: dict[str, Token] = {}
+        self.key_owners = KeyOwners()  # Idempotency-Key -> tenant, across tenants
         self._next_tenant_id = 1
         for spec in fixtures.tenants:
             self._add_tenant(spec)
