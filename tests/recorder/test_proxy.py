@@ -111,3 +111,21 @@ def test_an_unreachable_upstream_is_a_502_and_nothing_is_recorded(tmp_path: Path
     assert response.status_code == 502
     assert response.json()["message"].startswith("zuora-mock record: upstream unreachable")
     assert not (tmp_path / "c").exists()
+
+
+def test_an_unreadable_request_is_a_400_not_a_stack_trace(
+    proxy: RecordingProxy, capfd: pytest.CaptureFixture[str]
+) -> None:
+    host, port = proxy.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST /objects/batch/default/V HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+        )
+        answer = sock.recv(65536).decode()
+    status, _, rest = answer.partition("\r\n")
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert json.loads(rest.split("\r\n\r\n", 1)[1])["message"].startswith(
+        "zuora-mock record: unreadable request"
+    )
+    assert "Traceback" not in capfd.readouterr().err
+    assert not proxy.session.directory.exists()

@@ -37,11 +37,13 @@ HOP_BY_HOP = frozenset(
         "upgrade",
         "host",
         "content-length",
+        "expect",  # answered here (100 Continue) before the body is read; the upstream gets the whole body
     }
 )
 # Zuora answers within 120 s or times out itself; the proxy waits a little longer than that.
 UPSTREAM_TIMEOUT = {"connect": 15.0, "read": 130.0, "write": 130.0, "pool": 15.0}
 POLL_INTERVAL = 0.05
+MAX_CHUNK_LINE = 1024
 
 
 def decoded(data: bytes, encoding: str | None) -> bytes:
@@ -78,22 +80,31 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
     def _handle(self) -> None:
-        body = self._read_body()
-        if body is None:
+        try:
+            body = self._read_body()
+        except ValueError as exc:
+            self.close_connection = True
+            self._answer(400, [["content-type", "application/json"]], _message(f"unreadable request: {exc}"))
             return
-        if urlsplit(self.path).path == CONTROL_PATH:
+        parts = urlsplit(self.path)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if parts.path == CONTROL_PATH:
             self._control(body)
             return
         proxy = self.server.proxy
         headers = [[name.lower(), value] for name, value in self.headers.items()]
         forwarded = [(name, value) for name, value in headers if name not in HOP_BY_HOP]
-        request = httpx.Request(
-            self.command,
-            proxy.upstream + self.path,
-            headers=forwarded,
-            content=body,
-            extensions={"timeout": UPSTREAM_TIMEOUT},
-        )
+        try:
+            request = httpx.Request(
+                self.command,
+                proxy.upstream + target,
+                headers=forwarded,
+                content=body,
+                extensions={"timeout": UPSTREAM_TIMEOUT},
+            )
+        except (httpx.InvalidURL, ValueError) as exc:
+            self._answer(400, [["content-type", "application/json"]], _message(f"unusable request: {exc}"))
+            return
         try:
             response = proxy.transport.handle_request(request)
             try:
@@ -108,29 +119,28 @@ class _Handler(BaseHTTPRequestHandler):
         answer = [[name.lower(), value] for name, value in response.headers.multi_items()]
         # Recorded before the client gets its answer: once a client call returns, its exchange is on disk.
         try:
-            proxy.record(self.command, self.path, headers, body, response.status_code, answer, raw)
+            proxy.record(self.command, target, headers, body, response.status_code, answer, raw)
         except Exception as exc:  # the client still gets its answer; the gap is reported
             self.log_error("zuora-mock record: exchange not recorded: %r", exc)
         passed = [pair for pair in answer if pair[0] not in HOP_BY_HOP]
         length = _header(answer, "content-length") if self.command == "HEAD" else None
         self._answer(response.status_code, passed, raw, response.reason_phrase, length)
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self) -> bytes:
+        """The whole request body; ValueError when its length or its chunks cannot be read."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
+        length = int(self.headers.get("Content-Length") or 0)
         if length < 0:
-            self._answer(400, [["content-type", "application/json"]], _message("bad Content-Length"))
-            return None
+            raise ValueError("negative Content-Length")
         return self.rfile.read(length) if length else b""
 
     def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
         while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            size = int(self.rfile.readline(MAX_CHUNK_LINE).split(b";")[0].strip() or b"0", 16)
+            if size < 0:
+                raise ValueError("negative chunk size")
             if size == 0:
                 while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                     pass
