@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zuora-mock",
         description="A local emulator of the Zuora REST API.",
         epilog="zuora-mock record --help and zuora-mock replay --help: record exchanges with a real tenant, "
-        "replay them against the emulator.",
+        "replay them against the emulator. zuora-mock export --help and zuora-mock import --help: save a "
+        "running server's state to a file, or load one into it.",
     )
     for setting in SETTINGS:
         _add_flag(parser, setting)
@@ -79,6 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zuora_mock.recorder.cli import main as recorder_main
 
         return recorder_main(words)
+    if words[:1] in (["export"], ["import"]):
+        # Save a running server's state to a file, or load one into it (docs/state.md).
+        from zuora_mock.state_cli import main as state_main
+
+        return state_main(words)
     args = build_parser().parse_args(argv)
     extra = dict(args.extra)
     del args.extra

@@ -7,7 +7,8 @@ every name starts with ``zuora_mock_``; Flask and the emulator are imported only
 - ``zuora_mock_server``: a real threaded server on 127.0.0.1 and a free port (``.url``, ``.reset()``,
   ``.app``); session-scoped by default, or per module with the ini option ``zuora_mock_scope = module``.
 - ``zuora_mock_credentials``: the OAuth client of the first fixture tenant and the server URL.
-- ``zuora_mock_reset``: resets every tenant to the fixture state before the test that requests it.
+- ``zuora_mock_reset``: resets every tenant to the fixture state before the test that requests it, or loads
+  the snapshot named by the test's ``@pytest.mark.zuora_mock_state("path/to/state.json")`` marker.
 - ``zuora_mock_client``: a ready ``zuora_mock.client.ZuoraClient`` for the server, closed after the test.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import pytest
@@ -26,10 +28,15 @@ if TYPE_CHECKING:
 SCOPE_INI = "zuora_mock_scope"
 ScopeName = Literal["session", "package", "module", "class", "function"]
 SCOPES: tuple[ScopeName, ...] = get_args(ScopeName)
+STATE_MARKER = "zuora_mock_state"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(SCOPE_INI, "scope of the zuora_mock_server fixture (default: session)", default="session")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{STATE_MARKER}(path): zuora_mock_reset loads this state snapshot")
 
 
 def _server_scope(fixture_name: str, config: pytest.Config) -> ScopeName:
@@ -78,6 +85,18 @@ class RunningEmulator:
         """Back to the fixture state; issued tokens stay valid."""
         self.emulator.registry.reset()
 
+    def load_state(self, source: str | Path | dict[str, Any]) -> None:
+        """Replace the state with a snapshot: a file written by GET /_mock/state or zuora-mock export, or its
+        parsed document; a bad one raises and changes nothing."""
+        from zuora_mock.backend.state import load_state
+        from zuora_mock.backend.state.files import load_state_file
+
+        emulator = self.emulator
+        if isinstance(source, dict):
+            load_state(emulator.registry, emulator.clock, source)
+        else:
+            load_state_file(emulator.registry, emulator.clock, source)
+
     def stop(self) -> None:
         self._server.stop()
 
@@ -104,9 +123,16 @@ def zuora_mock_credentials(zuora_mock_server: RunningEmulator) -> Credentials:
 
 
 @pytest.fixture
-def zuora_mock_reset(zuora_mock_server: RunningEmulator) -> RunningEmulator:
-    """Request it (or usefixtures it) to start the test from the fixture state."""
+def zuora_mock_reset(request: pytest.FixtureRequest, zuora_mock_server: RunningEmulator) -> RunningEmulator:
+    """Request it (or usefixtures it) to start the test from the fixture state, or from the snapshot file of
+    its zuora_mock_state marker (a relative path is taken from the test file's directory)."""
     zuora_mock_server.reset()
+    marker = request.node.get_closest_marker(STATE_MARKER)
+    if marker is not None:
+        path = Path(marker.args[0])
+        if not path.is_absolute():
+            path = Path(request.node.path).parent / path
+        zuora_mock_server.load_state(path)
     return zuora_mock_server
 
 

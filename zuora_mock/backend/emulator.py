@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from zuora_mock.backend.limits import RateLimiter
+from zuora_mock.backend.state.files import load_state_file
 from zuora_mock.backend.tenants import Registry
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.fixtures import load_fixtures
@@ -17,6 +18,8 @@ class Emulator:
         self.clock = Clock()
         self.fixtures = load_fixtures(settings.fixtures)
         self.registry = Registry(self.fixtures, self.clock, settings)
+        if settings.state:
+            load_state_file(self.registry, self.clock, settings.state)
         # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
         self.anonymous_rate = RateLimiter(
             {60: settings.rate_limit_minute, 3600: settings.rate_limit_hour, 86400: settings.rate_limit_day}

@@ -100,6 +100,12 @@ class Settings:
         "Directory of fixture files; default: the bundled demo fixtures.",
         "(bundled demo)",
     )
+    state: str | None = _setting(
+        None,
+        _optional_str,
+        "State snapshot file (a GET /_mock/state document) loaded at start-up over the fixture state.",
+        "(none)",
+    )
     base_url: str | None = _setting(
         None,
         _optional_str,
