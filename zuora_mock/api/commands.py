@@ -23,6 +23,7 @@ from zuora_mock.backend.commands import (
     CreateRecords,
     IssueToken,
     ListRecords,
+    PageRequest,
     SubmitMassAction,
 )
 from zuora_mock.backend.customobjects import messages as co
@@ -32,6 +33,7 @@ from zuora_mock.backend.massactions.actions import ACTION_TYPES
 from zuora_mock.core.errors import (
     MSG_CONTENT_TYPE_JSON,
     MSG_MALFORMED_JSON,
+    InvalidQueryParameter,
     InvalidValue,
     MalformedRequest,
     MissingField,
@@ -297,6 +299,25 @@ def _string_field(data: Mapping[str, Any], field: str) -> str:
 
 def _invalid_field(field: str, detail: str) -> ZuoraError:
     return InvalidValue(MSG_FIELD_INVALID.format(field=field, detail=detail))
+
+
+# ---- v1 billing reads -------------------------------------------------------------------------------------
+
+V1_DEFAULT_PAGE_SIZE = 20
+V1_MAX_PAGE_SIZE = 40
+MSG_V1_PAGE_SIZE = "Invalid value for 'pageSize': '{value}'. It must be an integer from 1 to 40."
+MSG_V1_PAGE = "Invalid value for 'page': '{value}'. It must be an integer of at least 1."
+
+
+def parse_v1_page(args: Mapping[str, str], filter_names: Collection[str] = ()) -> PageRequest:
+    """page and pageSize of a v1 list read (Zuora: pageSize 1-40, default 20), and its equality filters."""
+    try:
+        page = _int_arg(args, "page", 1, 1, None, MSG_V1_PAGE)
+        page_size = _int_arg(args, "pageSize", V1_DEFAULT_PAGE_SIZE, 1, V1_MAX_PAGE_SIZE, MSG_V1_PAGE_SIZE)
+    except InvalidValue as exc:
+        raise InvalidQueryParameter(exc.message) from None
+    filters = {name: args[name] for name in filter_names if args.get(name)}
+    return PageRequest(page, page_size, filters)
 
 
 # ---- the emulator's own bodies (/_mock) --------------------------------------------------------------------

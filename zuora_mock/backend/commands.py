@@ -70,3 +70,15 @@ class AdvanceClock:
     """POST /_mock/clock: how many seconds to move the emulator's clock forward."""
 
     seconds: float
+
+
+# ---- v1 billing reads and custom object bulk jobs ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A v1 list read (GET /v1/payments, /v1/accounting-codes): 1-based page and its size."""
+
+    page: int
+    page_size: int
+    filters: dict[str, str]
