@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from zuora_mock.core.fixtures import TENANT_KEYS, FixtureError, Seed, default_fixtures_dir, load_fixtures
+from zuora_mock.core.fixtures import (
+    TENANT_KEYS,
+    FixtureError,
+    Permissions,
+    Seed,
+    default_fixtures_dir,
+    load_fixtures,
+)
 
 pytestmark = pytest.mark.emulator_only
 
@@ -54,6 +61,16 @@ def test_the_bundled_demo_fixtures_load() -> None:
     assert fixtures.seed.definitions is not None
     assert set(fixtures.seed.records) >= {"Fleet", "Vehicle"}
     assert fixtures.seed.finance
+
+
+def test_permissions_and_password_are_read(tmp_path: Path) -> None:
+    client = {**TENANT["clients"][0], "permissions": {"customObjects": []}}
+    user = {"id": "0123456789abcdef0123456789abcdef", "email": "a@b.example", "password": "pw"}
+    tenants_file(tmp_path, with_tenant(user=user, clients=[client], permissions={"massUpdater": False}))
+    (tenant,) = load_fixtures(tmp_path).tenants
+    assert tenant.user_password == "pw"
+    assert tenant.permissions == Permissions(frozenset({"view", "edit", "delete"}), mass_updater=False)
+    assert tenant.clients[0].permissions == Permissions(frozenset(), mass_updater=True)
 
 
 def test_a_directory_with_only_tenants_json_has_an_empty_seed(tmp_path: Path) -> None:
@@ -134,6 +151,28 @@ def test_seed_files_are_read_with_their_paths(tmp_path: Path) -> None:
             "client 00000000-0000-4000-8000-000000000001 is declared twice",
         ),
         ({"tenants": [TENANT, {**TENANT, "clients": []}]}, "tenant names must be unique"),
+        (
+            with_tenant(permissions={"customObjects": ["read"]}),
+            "tenants[0].permissions.customObjects must be a list of: view, edit, delete",
+        ),
+        (
+            with_tenant(permissions={"massUpdater": "no"}),
+            "tenants[0].permissions.massUpdater must be true or false",
+        ),
+        (
+            with_tenant(permissions={"bulk": True}),
+            "tenants[0].permissions: unknown key 'bulk' (expected customObjects, massUpdater)",
+        ),
+        (
+            with_tenant(
+                user={"id": "0123456789abcdef0123456789abcdef", "email": "a@b.example", "password": ""}
+            ),
+            "tenants[0].user: 'password' must be a non-empty str",
+        ),
+        (
+            with_tenant(clients=[{**TENANT["clients"][0], "permissions": []}]),
+            "tenants[0].clients[0].permissions must be an object",
+        ),
     ],
 )
 def test_a_broken_tenants_file_names_itself_and_the_problem(

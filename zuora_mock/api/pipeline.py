@@ -94,7 +94,9 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
             raise body_error
         return None
     emu = emulator()
-    token = emu.registry.authenticate(request.headers.get("Authorization"))
+    token = emu.registry.authenticate(
+        request.headers.get("Authorization"), _access_keys(ctx), basic=ctx.family == V1
+    )
     tenant = ctx.tenant = token.tenant
     ctx.token = token
     now = emu.clock.now()
@@ -114,6 +116,14 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
             )
         ctx.slot = gauge
     return _idempotency(ctx, tenant, entity_id, now)
+
+
+def _access_keys(ctx: RequestContext) -> tuple[str, str] | None:
+    """apiAccessKeyId / apiSecretAccessKey: accepted by Zuora's v1 API, never by /objects (OAuth required)."""
+    key_id, secret = request.headers.get("apiAccessKeyId"), request.headers.get("apiSecretAccessKey")
+    if ctx.family != V1 or key_id is None or secret is None:
+        return None
+    return key_id, secret
 
 
 def _select_entity(token: Token) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
+import math
 import threading
 import uuid
 from dataclasses import dataclass
@@ -15,7 +19,15 @@ from zuora_mock.backend.massactions.store import MassActionStore
 from zuora_mock.core import ids
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.errors import AuthenticationFailed, NotFound, OAuthError
-from zuora_mock.core.fixtures import ClientSpec, EntitySpec, Fixtures, Seed, TenantSpec
+from zuora_mock.core.fixtures import (
+    ALL_PERMISSIONS,
+    ClientSpec,
+    EntitySpec,
+    Fixtures,
+    Permissions,
+    Seed,
+    TenantSpec,
+)
 from zuora_mock.core.settings import Settings
 
 MSG_OAUTH_MISSING = "Missing required parameter: {name}"
@@ -126,6 +138,8 @@ class Token:
     client_id: str
     entity_ids: tuple[str, ...]
     expires_at: float
+    # The client's own permissions if tenants.json gives it some, else the tenant's.
+    permissions: Permissions = ALL_PERMISSIONS
 
     @property
     def scope(self) -> str:
@@ -231,6 +245,7 @@ class Registry:
                 client_id=client_id,
                 entity_ids=entity_ids,
                 expires_at=self.clock.now() + self.settings.token_ttl,
+                permissions=client.permissions or tenant.spec.permissions,
             )
             self._tokens[token.access_token] = token
             if len(self._tokens) % 1024 == 0:
@@ -242,17 +257,38 @@ class Registry:
             found = self._clients.get(client_id)
             return found[0] if found else None
 
-    def authenticate(self, authorization: str | None) -> Token:
-        """Resolve an Authorization header to a live token, or raise the gateway's 401."""
+    def authenticate(
+        self, authorization: str | None, access_keys: tuple[str, str] | None = None, *, basic: bool = False
+    ) -> Token:
+        """Resolve the credentials to a live token, or raise the gateway's 401.
+
+        OAuth everywhere; with `basic` (v1 only, as in Zuora) also HTTP Basic, and `access_keys` (the
+        apiAccessKeyId / apiSecretAccessKey headers) when no Authorization header is sent.
+        """
         if not authorization:
+            if access_keys is not None:
+                return self._user_sign_in(*access_keys)
             raise AuthenticationFailed()
         scheme, _, value = authorization.partition(" ")
+        if basic and scheme.lower() == "basic":
+            return self._user_sign_in(*_basic_credentials(value))
         if scheme.lower() != "bearer" or not value.strip():
             raise AuthenticationFailed()
         token = self._tokens.get(value.strip())
         if token is None or token.expires_at <= self.clock.now():
             raise AuthenticationFailed()
         return token
+
+    def _user_sign_in(self, username: str, password: str) -> Token:
+        """A tenant user's email and password: a session without a token, on all of the tenant's entities."""
+        with self._lock:
+            tenant = next((t for t in self.tenants.values() if t.user_email == username), None)
+        secret = tenant.spec.user_password if tenant is not None else None
+        if tenant is None or secret is None or not hmac.compare_digest(secret.encode(), password.encode()):
+            raise AuthenticationFailed()
+        return Token(
+            "", "", tenant, "", tuple(e.id for e in tenant.entities), math.inf, tenant.spec.permissions
+        )
 
     def _prune_tokens(self) -> None:
         now = self.clock.now()
@@ -281,3 +317,15 @@ class Registry:
     def close(self) -> None:
         for tenant in list(self.tenants.values()):
             tenant.close()
+
+
+def _basic_credentials(value: str) -> tuple[str, str]:
+    """user:password from an HTTP Basic credential; anything undecodable is the gateway's 401."""
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise AuthenticationFailed() from None
+    username, colon, password = decoded.partition(":")
+    if not colon:
+        raise AuthenticationFailed()
+    return username, password

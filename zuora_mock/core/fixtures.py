@@ -12,7 +12,12 @@ from zuora_mock.core.formats import is_uuid
 
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_SEED_DIR = "seed"
-TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients", "limits")
+TENANT_KEYS = ("name", "tenantId", "user", "entities", "orgs", "clients", "limits", "permissions")
+USER_KEYS = ("id", "email", "password")
+CLIENT_KEYS = ("clientId", "clientSecret", "permissions")
+PERMISSION_KEYS = ("customObjects", "massUpdater")
+# Zuora's Custom Objects permissions (View, Edit, Delete Custom Objects) as tenants.json names them.
+CUSTOM_OBJECT_PERMISSIONS = ("view", "edit", "delete")
 # Settings a tenant may override for itself in tenants.json ("limits": {"rate_limit_minute": 100, ...}).
 TENANT_LIMIT_KEYS = (
     "rate_limit_minute",
@@ -52,9 +57,21 @@ class Seed:
 
 
 @dataclass(frozen=True)
+class Permissions:
+    """What a tenant or an OAuth client may do; everything unless tenants.json takes some away."""
+
+    custom_objects: frozenset[str] = frozenset(CUSTOM_OBJECT_PERMISSIONS)
+    mass_updater: bool = True
+
+
+ALL_PERMISSIONS = Permissions()
+
+
+@dataclass(frozen=True)
 class ClientSpec:
     client_id: str
     client_secret: str
+    permissions: Permissions | None = None  # None: the tenant's
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,9 @@ class TenantSpec:
     orgs: tuple[str, ...]
     clients: tuple[ClientSpec, ...]
     limits: tuple[tuple[str, int], ...] = ()
+    # v1 sign-in by HTTP Basic or apiAccessKeyId/apiSecretAccessKey (user email + password); None: refused.
+    user_password: str | None = None
+    permissions: Permissions = ALL_PERMISSIONS
 
 
 @dataclass(frozen=True)
@@ -128,18 +148,46 @@ def _parse_tenant(path: Path, raw: Any, index: int) -> TenantSpec:
     _no_unknown_keys(path, raw, TENANT_KEYS, where)
     name = _require(path, raw, "name", str, where)
     tenant_id = str(_require(path, raw, "tenantId", str, where))
-    user_id, email = _parse_user(path, _require(path, raw, "user", dict, where), f"{where}.user")
+    user = _require(path, raw, "user", dict, where)
+    user_id, email = _parse_user(path, user, f"{where}.user")
+    password = _optional_str(path, user, "password", f"{where}.user")
     entities = _parse_entities(path, _require(path, raw, "entities", list, where), f"{where}.entities")
     orgs = raw.get("orgs", [])
     if not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs):
         raise FixtureError(path, f"{where}.orgs must be a list of org ids")
     clients = _parse_clients(path, _require(path, raw, "clients", list, where), f"{where}.clients")
     limits = _parse_limits(path, raw.get("limits", {}), f"{where}.limits")
-    return TenantSpec(name, tenant_id, user_id, email, entities, tuple(orgs), clients, limits)
+    permissions = _parse_permissions(path, raw.get("permissions", {}), f"{where}.permissions")
+    return TenantSpec(
+        name, tenant_id, user_id, email, entities, tuple(orgs), clients, limits, password, permissions
+    )
+
+
+def _optional_str(path: Path, obj: dict[str, Any], key: str, where: str) -> str | None:
+    value = obj.get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise FixtureError(path, f"{where}: '{key}' must be a non-empty str")
+    return value
+
+
+def _parse_permissions(path: Path, raw: Any, where: str) -> Permissions:
+    """{"customObjects": ["view", "edit", "delete"], "massUpdater": true}; a missing key grants it."""
+    if not isinstance(raw, dict):
+        raise FixtureError(path, f"{where} must be an object")
+    _no_unknown_keys(path, raw, PERMISSION_KEYS, where)
+    objects = raw.get("customObjects", list(CUSTOM_OBJECT_PERMISSIONS))
+    if not isinstance(objects, list) or not all(p in CUSTOM_OBJECT_PERMISSIONS for p in objects):
+        allowed = ", ".join(CUSTOM_OBJECT_PERMISSIONS)
+        raise FixtureError(path, f"{where}.customObjects must be a list of: {allowed}")
+    mass_updater = raw.get("massUpdater", True)
+    if not isinstance(mass_updater, bool):
+        raise FixtureError(path, f"{where}.massUpdater must be true or false")
+    return Permissions(frozenset(objects), mass_updater)
 
 
 def _parse_user(path: Path, user: dict[str, Any], where: str) -> tuple[str, str]:
     """The tenant's user: a 32-hex id, as Zuora's user ids are, and an email."""
+    _no_unknown_keys(path, user, USER_KEYS, where)
     user_id = _require(path, user, "id", str, where)
     if not _HEX32.match(user_id):
         raise FixtureError(path, f"{where}.id must be 32 lowercase hex characters, got {user_id!r}")
@@ -169,12 +217,16 @@ def _parse_clients(path: Path, raw: list[Any], where: str) -> tuple[ClientSpec, 
     for index, client in enumerate(raw):
         c_where = f"{where}[{index}]"
         client_id = _require(path, client, "clientId", str, c_where)
+        _no_unknown_keys(path, client, CLIENT_KEYS, c_where)
         if len(client_id) != 36:
             raise FixtureError(path, f"{c_where}.clientId must be 36 characters, got {len(client_id)}")
         secret = _require(path, client, "clientSecret", str, c_where)
         if len(secret) > 42:
             raise FixtureError(path, f"{c_where}.clientSecret must be at most 42 characters")
-        clients.append(ClientSpec(client_id, secret))
+        permissions = None
+        if "permissions" in client:
+            permissions = _parse_permissions(path, client["permissions"], f"{c_where}.permissions")
+        clients.append(ClientSpec(client_id, secret, permissions))
     return tuple(clients)
 
 
