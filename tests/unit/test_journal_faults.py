@@ -18,7 +18,7 @@ def exchange(
     status: int = 200,
     body: bytes = b"{}",
 ) -> Exchange:
-    return Exchange(0.0, tenant, method, path, (), (), body, status, "application/json", b"{}", 1.0)
+    return Exchange(0.0, tenant, method, path, "", (), body, status, "application/json", b"{}", 1.0)
 
 
 def test_journal_keeps_at_most_its_size_oldest_dropped_first() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from zuora_mock import __version__
-from zuora_mock.api import bodies
+from zuora_mock.api import admin_faults, admin_journal, bodies
+from zuora_mock.api.admin_access import scoped_tenant
 from zuora_mock.api.commands import parse_advance_clock, read_optional_json
 from zuora_mock.api.context import emulator
 from zuora_mock.api.families import ADMIN_PREFIX
@@ -22,7 +23,8 @@ def health() -> Response:
 @bp.post("/reset")
 def reset() -> Response:
     """Back to the fixture state; ?tenant=NAME resets one tenant only (parallel CI jobs)."""
-    return json_response(bodies.reset(emulator().registry.reset(request.args.get("tenant"))))
+    tenant = scoped_tenant(request.args.get("tenant"))
+    return json_response(bodies.reset(emulator().registry.reset(tenant)))
 
 
 @bp.get("/tenants")
@@ -46,3 +48,8 @@ def advance_clock() -> Response:
 def _clock_response() -> Response:
     emu_clock = emulator().clock
     return json_response(bodies.clock(emu_clock.now(), emu_clock.offset))
+
+
+# The test-double toolkit's routes (journal, faults) live in their own modules, mounted here under /_mock/.
+bp.register_blueprint(admin_journal.bp)
+bp.register_blueprint(admin_faults.bp)

@@ -111,8 +111,18 @@ def job_status(status: JobStatus, base_url: str) -> dict[str, Any]:
         "processedCount": status.processed,
         "errorCount": status.errors,
         "successCount": status.successes,
+        **(_failure(status.failure) if status.failure is not None else {}),
         "success": True,
     }
+
+
+# A job that failed (fault job-failed) reports why as the SDK's GetMassUpdateResponse allows: processId and
+# reasons, category 60 (internal error) on the unknown-object resource; the code is inferred.
+CODE_JOB_FAILED = 50000060
+
+
+def _failure(reason: str) -> dict[str, Any]:
+    return {"processId": ids.process_id(), "reasons": [{"code": CODE_JOB_FAILED, "message": reason}]}
 
 
 def _v1_time(epoch: float | None) -> str | None:

@@ -8,8 +8,10 @@ from flask import Flask, current_app, g, request
 
 from zuora_mock.api.families import Family, family_for_path
 from zuora_mock.backend.emulator import Emulator
+from zuora_mock.backend.faults import FaultRule
 from zuora_mock.backend.idempotency import IdempotencyCache
 from zuora_mock.backend.limits import ConcurrencyGauge, RateState
+from zuora_mock.backend.massactions.jobs import JobFailure
 from zuora_mock.backend.tenants import EntityData, Tenant, Token
 from zuora_mock.core import ids
 
@@ -44,6 +46,11 @@ class RequestContext:
     idempotency: PendingKey | None = None
     replayed: bool = False
     auth_rate: RateState | None = None
+    # The request journal and fault rules (api.testdouble): start time, the rule that answered, admin scope.
+    started: float = 0.0
+    fault: FaultRule | None = None
+    job_failure: JobFailure | None = None
+    admin_tenant: str | None = None
 
     def entity_data(self) -> EntityData:
         """The stores of the selected entity, for the views of tenant paths (/v1, /objects)."""

@@ -17,7 +17,7 @@ bp = Blueprint("oauth", __name__, url_prefix=OAUTH_PREFIX)
 def create_token() -> Response:
     command = read_token_request(request)
     emu = emulator()
-    state = context().auth_rate = emu.auth_rate_for(command.client_id).hit(emu.clock.now())
+    state = context().auth_rate = emu.token_quota(command.client_id, request.remote_addr)
     state.refuse_if_exceeded()
     token = emu.registry.issue_token(command)
     return json_response(bodies.token(token, emu.settings.token_ttl))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from typing import Any
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from zuora_mock.api import envelopes
+from zuora_mock.api import admin_access, envelopes, faulting, journaling
 from zuora_mock.api.compression import BODY_CONSUMED_KEY, BODY_ERROR_KEY, maybe_compress
 from zuora_mock.api.context import (
     PendingKey,
@@ -71,6 +72,7 @@ def _pipeline_error(err: ZuoraError) -> ZuoraError:
 def begin_request() -> Response | None:
     """before_request: everything Zuora checks before an operation runs; may answer a replay."""
     ctx = start_context()
+    ctx.started = time.perf_counter()
     track_id = request.headers.get("Zuora-Track-Id")
     ctx.track_id = track_id if track_id is not None and valid_track_id(track_id) else None
     try:
@@ -92,7 +94,10 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
     if ctx.family not in (V1, OBJECTS):
         if body_error is not None:
             raise body_error
-        return None
+        if ctx.family == ADMIN:
+            admin_access.authorize(ctx)
+            return None
+        return faulting.check(ctx, _client_tenant()) if ctx.family == OAUTH else None
     emu = emulator()
     token = emu.registry.authenticate(
         request.headers.get("Authorization"), _access_keys(ctx), basic=ctx.family == V1
@@ -115,7 +120,16 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
                 MSG_CONCURRENCY_LIMIT, code=50000070, headers={"Retry-After": RETRY_AFTER_CONCURRENCY}
             )
         ctx.slot = gauge
-    return _idempotency(ctx, tenant, entity_id, now)
+    # A fault answers before the idempotency key is reserved: the request has no effect at all.
+    return faulting.check(ctx, tenant.name) or _idempotency(ctx, tenant, entity_id, now)
+
+
+def _client_tenant() -> str | None:
+    """The tenant of a token request's client id, if it has one yet (fault rules scoped to a tenant)."""
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None
+    found = emulator().registry.tenant_for_client(request.form.get("client_id", ""))
+    return found.name if found is not None else None
 
 
 def _access_keys(ctx: RequestContext) -> tuple[str, str] | None:
@@ -186,6 +200,8 @@ def finish_response(response: Response) -> Response:
             pending.key, pending.owner, StoredResponse(response.status_code, response.get_data(), stored)
         )
         ctx.idempotency = None
+    faulting.strip_zuora_headers(ctx, response)
+    journaling.record(ctx, response)
     _compress(response)
     _close_if_body_unread(response)
     return response

@@ -1,13 +1,21 @@
-"""The Emulator façade: settings, clock, fixtures and every tenant of one emulated Zuora."""
+"""The Emulator façade: settings, clock, fixtures, every tenant, the request journal and the fault rules."""
 
 from __future__ import annotations
 
-from zuora_mock.backend.limits import RateLimiter
+import random
+import threading
+
+from zuora_mock.backend.faults import Faults, load_fault_file
+from zuora_mock.backend.journal import Journal
+from zuora_mock.backend.limits import RateLimiter, RateLimiterPool, RateState
 from zuora_mock.backend.state.files import load_state_file
 from zuora_mock.backend.tenants import Registry
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.fixtures import load_fixtures
-from zuora_mock.core.settings import Settings
+from zuora_mock.core.settings import Settings, parse_latency
+
+# Keys of a token request that names no known client are cut to this length (a client id is 36 characters).
+_CLIENT_KEY_LENGTH = 64
 
 
 class Emulator:
@@ -22,15 +30,51 @@ class Emulator:
             load_state_file(self.registry, self.clock, settings.state)
         # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
         self.anonymous_rate = RateLimiter(
-            {60: settings.rate_limit_minute, 3600: settings.rate_limit_hour, 86400: settings.rate_limit_day}
+            {
+                60: settings.limit("rate_limit_minute"),
+                3600: settings.limit("rate_limit_hour"),
+                86400: settings.limit("rate_limit_day"),
+            }
         )
-        self.anonymous_auth_rate = RateLimiter({60: settings.auth_rate_limit_minute})
+        # Token requests of client ids no tenant has yet count per client id, never in one shared bucket:
+        # one CI job's flood of bad or new client ids must not lock every other job out.
+        self.unknown_client_auth = RateLimiterPool({60: settings.limit("auth_rate_limit_minute")})
+        ip_limit = settings.limit("auth_ip_rate_limit_minute")
+        self.ip_auth = RateLimiterPool({60: ip_limit}) if ip_limit else None
+        self.journal = Journal(settings.journal_size, settings.journal_max_bytes)
+        self.faults = Faults(settings.fault_seed)
+        if settings.faults:
+            for spec in load_fault_file(settings.faults):
+                self.faults.add(spec)
+        self.latency = parse_latency(settings.latency) if settings.latency else None
+        self._latency_random = random.Random(settings.fault_seed)
+        # Set on close: requests held by latency, delay and timeout faults stop waiting.
+        self.closing = threading.Event()
 
     def auth_rate_for(self, client_id: str) -> RateLimiter:
-        """The per-minute token quota a client id counts against: its tenant's, or the anonymous one."""
+        """The per-minute token quota a client id counts against: its tenant's, or its own until then."""
         tenant = self.registry.tenant_for_client(client_id)
-        return tenant.auth_rate if tenant is not None else self.anonymous_auth_rate
+        if tenant is not None:
+            return tenant.auth_rate
+        return self.unknown_client_auth.of(client_id[:_CLIENT_KEY_LENGTH])
+
+    def token_quota(self, client_id: str, address: str | None) -> RateState:
+        """Count one token request against the caller's IP quota (when on), then its client's quota."""
+        now = self.clock.now()
+        if self.ip_auth is not None and address:
+            by_ip = self.ip_auth.of(address).hit(now)
+            if by_ip.exceeded_window:
+                return by_ip
+        return self.auth_rate_for(client_id).hit(now)
+
+    def latency_seconds(self) -> float:
+        """The delay the `latency` setting adds to one Zuora response (0 without it)."""
+        if self.latency is None:
+            return 0.0
+        low, high = self.latency
+        return self._latency_random.uniform(low, high) / 1000
 
     def close(self) -> None:
-        """Stop background work (mass action workers) of every tenant."""
+        """Stop background work (mass action workers) of every tenant and release held requests."""
+        self.closing.set()
         self.registry.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import threading
 from collections.abc import Iterable
@@ -10,6 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from zuora_mock.backend.journal import path_matches
+from zuora_mock.core.errors import InvalidValue
+from zuora_mock.core.settings import ConfigError
 
 THROTTLED_RECORDS = "throttled-records"
 RATE_LIMIT = "rate-limit"
@@ -150,3 +153,109 @@ class Faults:
         updated = replace(rule, matched=matched, fired=rule.fired + (1 if fires else 0))
         self._rules[rule.id] = updated
         return updated if fires else None
+
+
+# ---- rules as JSON (POST /_mock/faults bodies and the --faults file) -------------------------------------
+
+MSG_RULE_OBJECT = "A fault rule must be a JSON object."
+MSG_RULE_UNKNOWN = "Unknown field '{field}' in the fault rule."
+MSG_RULE_FAULT = "'fault' must be one of: {kinds}."
+MSG_RULE_FIELD = "'{field}' must be {expected}."
+MSG_RULE_STATUS = "A 'status' fault needs 'status', an HTTP status from 100 to 599."
+MSG_FAULT_FILE = "fault file {path}: {detail}"
+_RULE_KEYS = frozenset(
+    {
+        "fault",
+        "method",
+        "path",
+        "tenant",
+        "times",
+        "after",
+        "probability",
+        "delayMs",
+        "status",
+        "body",
+        "failAfterRows",
+    }
+)
+_MISSING = object()
+
+
+def parse_spec(data: Any) -> FaultSpec:
+    """A rule as JSON ({"fault": ..., "method", "path", ...}) as a FaultSpec, or the error saying why not."""
+    if not isinstance(data, dict):
+        raise InvalidValue(MSG_RULE_OBJECT)
+    for key in data:
+        if key not in _RULE_KEYS:
+            raise InvalidValue(MSG_RULE_UNKNOWN.format(field=str(key)[:100]))
+    fault = data.get("fault")
+    if fault not in KINDS:
+        raise InvalidValue(MSG_RULE_FAULT.format(kinds=", ".join(KINDS)))
+    status = _count(data, "status", None, low=100, high=599)
+    if fault == STATUS and status is None:
+        raise InvalidValue(MSG_RULE_STATUS)
+    return FaultSpec(
+        fault=fault,
+        method=_text(data, "method", "*").upper(),
+        path=_text(data, "path", "*"),
+        tenant=_text(data, "tenant", None),
+        times=_count(data, "times", 1, low=1),
+        after=_count(data, "after", 0, low=0) or 0,
+        probability=_probability(data),
+        delay_ms=_count(data, "delayMs", None, low=0, high=3_600_000),
+        status=status,
+        body=data.get("body"),
+        fail_after_rows=_count(data, "failAfterRows", None, low=0),
+    )
+
+
+def _text(data: dict[str, Any], field: str, default: Any) -> Any:
+    value = data.get(field, default)
+    if value is default:
+        return value
+    if not isinstance(value, str) or not value or len(value) > 500:
+        raise InvalidValue(MSG_RULE_FIELD.format(field=field, expected="a non-empty string"))
+    return value
+
+
+def _count(
+    data: dict[str, Any], field: str, default: int | None, *, low: int, high: int | None = None
+) -> int | None:
+    value = data.get(field, _MISSING)
+    if value is _MISSING:
+        return default
+    if value is None and field in ("times", "delayMs", "failAfterRows", "status"):
+        return None
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        shown = f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
+        raise InvalidValue(MSG_RULE_FIELD.format(field=field, expected=shown))
+    return value
+
+
+def _probability(data: dict[str, Any]) -> float:
+    value = data.get("probability", 1.0)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise InvalidValue(MSG_RULE_FIELD.format(field="probability", expected="a number from 0 to 1"))
+    return float(value)
+
+
+def load_fault_file(path: str) -> list[FaultSpec]:
+    """The rules of a --faults file: a JSON list of rules (or {"faults": [...]}); ConfigError if unusable."""
+    try:
+        with open(path, "rb") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(MSG_FAULT_FILE.format(path=path, detail=exc)) from None
+    if isinstance(data, dict) and "faults" in data:
+        data = data["faults"]
+    if not isinstance(data, list):
+        raise ConfigError(MSG_FAULT_FILE.format(path=path, detail="expected a JSON list of fault rules"))
+    try:
+        return [parse_spec(item) for item in data]
+    except InvalidValue as exc:
+        raise ConfigError(MSG_FAULT_FILE.format(path=path, detail=exc.message)) from None

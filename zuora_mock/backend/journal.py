@@ -19,10 +19,10 @@ class Exchange:
     tenant: str | None
     method: str
     path: str
-    query: tuple[tuple[str, str], ...]
+    query: str
     headers: tuple[tuple[str, str], ...]
-    body: Any
-    status: int
+    body: Any  # raw bytes (cut), or a description made at record time (forms, multipart parts)
+    status: int | None  # None: the connection was dropped without an answer (fault reset)
     response_type: str
     response_body: bytes
     duration_ms: float
@@ -31,8 +31,8 @@ class Exchange:
     @property
     def size(self) -> int:
         """Bytes this entry holds on to, for the journal's memory budget."""
-        body = self.body if isinstance(self.body, bytes | str) else b""
-        return len(body) + len(self.response_body) + 512
+        body = len(self.body) if isinstance(self.body, bytes | str) else 256 if self.body else 0
+        return body + len(self.response_body) + 512
 
 
 @dataclass(frozen=True, slots=True)

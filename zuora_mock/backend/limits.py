@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from zuora_mock.core.errors import MSG_RATE_LIMIT, RateLimited
@@ -97,3 +98,28 @@ class ConcurrencyGauge:
     @property
     def remaining(self) -> int:
         return max(self.limit - self._in_flight, 0)
+
+
+class RateLimiterPool:
+    """One RateLimiter per key (client id, IP address) made on first use; the least recent go past `cap`."""
+
+    def __init__(self, limits: dict[int, int], cap: int = 10_000) -> None:
+        self._limits = limits
+        self._cap = cap
+        self._limiters: OrderedDict[str, RateLimiter] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, key: str) -> RateLimiter:
+        """The limiter of one key; a key forgotten past the cap starts again from zero."""
+        with self._lock:
+            limiter = self._limiters.get(key)
+            if limiter is None:
+                limiter = self._limiters[key] = RateLimiter(self._limits)
+                if len(self._limiters) > self._cap:
+                    self._limiters.popitem(last=False)
+            else:
+                self._limiters.move_to_end(key)
+            return limiter
+
+    def __len__(self) -> int:
+        return len(self._limiters)

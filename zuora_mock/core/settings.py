@@ -83,6 +83,96 @@ def _port(raw: str) -> int:
     return value
 
 
+def _optional_positive_int(raw: str) -> int | None:
+    """A limit that may be left to the quota profile: empty means "from the profile"."""
+    return _positive_int(raw) if raw else None
+
+
+def _optional_non_negative_int(raw: str) -> int | None:
+    """A limit where 0 turns the check off and empty means "from the profile"."""
+    if not raw:
+        return None
+    return 0 if raw.strip() == "0" else _positive_int(raw)
+
+
+def _optional_int(raw: str) -> int | None:
+    """Any integer, or empty for "not set"."""
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"expected an integer, got {raw!r}") from None
+
+
+def _non_negative_int(raw: str) -> int:
+    """A count where 0 means "none" (journal_size 0 turns the journal off)."""
+    return 0 if raw.strip() == "0" else _positive_int(raw)
+
+
+def _latency(raw: str) -> str | None:
+    """`MIN-MAX` or `MS` milliseconds added to every Zuora response; empty for none."""
+    if not raw:
+        return None
+    parse_latency(raw)
+    return raw
+
+
+def parse_latency(raw: str) -> tuple[float, float]:
+    """The (low, high) milliseconds of a latency setting such as `20-80` or `50`."""
+    low, _, high = raw.partition("-")
+    try:
+        bounds = (float(low), float(high or low))
+    except ValueError:
+        bounds = (-1.0, -1.0)
+    if not 0 <= bounds[0] <= bounds[1] < 3_600_000:
+        raise ValueError(f"expected milliseconds as MS or MIN-MAX, got {raw!r}")
+    return bounds
+
+
+# Zuora's documented quotas per tenant type (docs/zuora-api.md 1.5); `default` is production's figures without
+# the per-IP token limit, because every CI job on one machine comes from 127.0.0.1.
+_AUTH = {"auth_rate_limit_minute": 2000}
+_UNLIMITED = 10**12
+QUOTA_PROFILES: dict[str, dict[str, int]] = {
+    "default": {
+        "rate_limit_minute": 50000,
+        "rate_limit_hour": 2250000,
+        "rate_limit_day": 27000000,
+        **_AUTH,
+        "auth_ip_rate_limit_minute": 0,
+    },
+    "production": {
+        "rate_limit_minute": 50000,
+        "rate_limit_hour": 2250000,
+        "rate_limit_day": 27000000,
+        **_AUTH,
+        "auth_ip_rate_limit_minute": 100,
+    },
+    "sandbox": {
+        "rate_limit_minute": 2500,
+        "rate_limit_hour": 5000,
+        "rate_limit_day": 10000,
+        **_AUTH,
+        "auth_ip_rate_limit_minute": 100,
+    },
+    "developer-sandbox": {
+        "rate_limit_minute": 12500,
+        "rate_limit_hour": 25000,
+        "rate_limit_day": 50000,
+        **_AUTH,
+        "auth_ip_rate_limit_minute": 100,
+    },
+    "unlimited": {
+        "rate_limit_minute": _UNLIMITED,
+        "rate_limit_hour": _UNLIMITED,
+        "rate_limit_day": _UNLIMITED,
+        "auth_rate_limit_minute": _UNLIMITED,
+        "auth_ip_rate_limit_minute": 0,
+    },
+}
+
+
 def _setting(default: Any, parse: Callable[[str], Any], help: str, shown: str | None = None) -> Any:
     """A dataclass field that carries its parser and its documentation."""
     return dataclasses.field(default=default, metadata={"parse": parse, "help": help, "shown": shown})
@@ -134,11 +224,29 @@ class Settings:
     idempotency_ttl: int = _setting(
         86400, _positive_int, "Seconds an Idempotency-Key and its response are kept."
     )
-    rate_limit_minute: int = _setting(50000, _positive_int, "API requests per tenant per minute before 429.")
-    rate_limit_hour: int = _setting(2250000, _positive_int, "API requests per tenant per hour before 429.")
-    rate_limit_day: int = _setting(27000000, _positive_int, "API requests per tenant per day before 429.")
-    auth_rate_limit_minute: int = _setting(
-        2000, _positive_int, "Token requests per tenant per minute before 429."
+    quota_profile: str = _setting(
+        "default",
+        _choice(*QUOTA_PROFILES),
+        "Rate quotas to emulate: default (production's figures, no per-IP token limit), production, sandbox "
+        "(API Sandbox), developer-sandbox or unlimited; the limit settings below override the profile.",
+    )
+    rate_limit_minute: int | None = _setting(
+        None, _optional_positive_int, "API requests per tenant per minute before 429.", "(profile)"
+    )
+    rate_limit_hour: int | None = _setting(
+        None, _optional_positive_int, "API requests per tenant per hour before 429.", "(profile)"
+    )
+    rate_limit_day: int | None = _setting(
+        None, _optional_positive_int, "API requests per tenant per day before 429.", "(profile)"
+    )
+    auth_rate_limit_minute: int | None = _setting(
+        None, _optional_positive_int, "Token requests per tenant per minute before 429.", "(profile)"
+    )
+    auth_ip_rate_limit_minute: int | None = _setting(
+        None,
+        _optional_non_negative_int,
+        "Token requests per client IP address per minute before 429 (0 = off).",
+        "(profile)",
     )
     concurrency_limit: int = _setting(40, _positive_int, "Concurrent /v1 requests per tenant before 429.")
     bulk_progression: str = _setting(
@@ -182,7 +290,7 @@ class Settings:
     )
 
     def limit(self, name: str) -> int:
-        """One of the numeric limits by name (tenants.json may override them per tenant)."""
+        """One of the numeric limits by name: the explicit setting, else the quota profile's figure."""
         value = getattr(self, name)
         assert isinstance(value, int)
         return value
@@ -202,10 +310,43 @@ class Setting:
     def env(self) -> str:
         """The environment variable that sets it."""
         return ENV_PREFIX + self.name.upper()
+    journal_size: int = _setting(
+        1000, _non_negative_int, "Requests kept in the request journal (GET /_mock/requests); 0 turns it off."
+    )
+    journal_body_bytes: int = _setting(
+        4096, _positive_int, "Bytes of each request and response body the journal keeps (the rest is cut)."
+    )
+    journal_max_bytes: int = _setting(
+        16 * 1024 * 1024,
+        _positive_int,
+        "Memory budget of the journal in bytes; the oldest entries go first when it is exceeded.",
+    )
+    faults: str | None = _setting(
+        None,
+        _optional_str,
+        "JSON file of fault rules (a list of POST /_mock/faults bodies) loaded at start-up.",
+    )
+    fault_seed: int | None = _setting(
+        None,
+        _optional_int,
+        "Seed of the coin that fault rules with a probability below 1 toss, so a run can be replayed.",
+        "(random)",
+    )
+    latency: str | None = _setting(
+        None, _latency, "Delay added to every Zuora response, in ms: MS or MIN-MAX (e.g. 20-80).", "(none)"
+    )
+    admin_token: str | None = _setting(
+        None,
+        _optional_str,
+        "Token /_mock/ requires (Authorization: Bearer or X-Mock-Admin-Token); default: /_mock/ is open.",
+        "(none)",
+    )
 
     @property
     def flag(self) -> str:
         """The command-line flag that sets it."""
+        if value is None:
+            value = QUOTA_PROFILES[self.quota_profile].get(name)
         return "--" + self.name.replace("_", "-")
 
     @property

@@ -6,6 +6,7 @@ import csv
 import sys
 import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from zuora_mock.backend.massactions import messages as m
@@ -23,6 +24,15 @@ COMPLETED = "Completed"
 FAILED = "Failed"
 ENDED = frozenset((STOPPED, COMPLETED, FAILED))
 ROW_INTERNAL_ERROR = "An internal error occurred while processing this row."
+# The reason a job failed on demand (fault `job-failed`) reports; Zuora's wording is not documented.
+MSG_JOB_FAILED = "The mass action failed while processing row {row}. No response file was created."
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """A job asked to end Failed part-way (fault job-failed): after `after_rows` rows, or half when None."""
+
+    after_rows: int | None = None
 
 
 def _data_rows(text: str) -> Iterator[list[str]]:
@@ -35,8 +45,18 @@ def _data_rows(text: str) -> Iterator[list[str]]:
 class Job:
     """A mass action and its progress; every method is called with the tenant's lock held."""
 
-    def __init__(self, key: str, upload: Upload, uploaded_by: str, uploaded_at: float) -> None:
+    def __init__(
+        self,
+        key: str,
+        upload: Upload,
+        uploaded_by: str,
+        uploaded_at: float,
+        failure: JobFailure | None = None,
+    ) -> None:
         self.key = key
+        self.failure = failure
+        self.fail_at: int | None = None  # the data row after which the job fails (failure only)
+        self.failure_reason: str | None = None
         self.action = upload.action
         self.uploaded_by = uploaded_by
         self.uploaded_at = uploaded_at
@@ -89,6 +109,9 @@ class Job:
             return
         self.total = total
         self.status = PROCESSING
+        if self.failure is not None:
+            wanted = self.failure.after_rows
+            self.fail_at = min(total // 2 if wanted is None else wanted, total)
         self._rows = _data_rows(upload.text)
         # The response CSV is compressed as it is written: memory stays near the size of the input.
         self._out = ResultWriter(response_csv_name(upload.csv_name, self.key), upload.bom)
@@ -101,7 +124,11 @@ class Job:
 
     @property
     def remaining(self) -> int:
-        return (self.total or 0) - self.position
+        """Rows still to handle; none once a job meant to fail has reached its failing row."""
+        if self.fail_at is not None and self.position >= self.fail_at:
+            return 0
+        left = (self.total or 0) - self.position
+        return left if self.fail_at is None else min(left, self.fail_at - self.position)
 
     def process(self, ledger: Ledger, limit: int) -> int:
         """Apply up to `limit` rows in file order; returns how many were handled."""
@@ -165,6 +192,11 @@ class Job:
     def finish(self, now: float) -> tuple[str, bytes] | None:
         """End the job: Processing -> Completed, Stopping -> Stopped; returns (name, zip) if a file exists."""
         out = self._out
+        if self.fail_at is not None and self.status == PROCESSING:
+            self.failure_reason = MSG_JOB_FAILED.format(row=self.position + 1)
+            self.discard()
+            self._end(FAILED, now)
+            return None
         if self.status == STOPPING and out is None:
             self.total = 0
             self._end(STOPPED, now)

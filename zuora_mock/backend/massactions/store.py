@@ -8,7 +8,15 @@ from typing import Any
 
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.finance import Ledger
-from zuora_mock.backend.massactions.jobs import COMPLETED, PENDING, PROCESSING, STOPPED, STOPPING, Job
+from zuora_mock.backend.massactions.jobs import (
+    COMPLETED,
+    PENDING,
+    PROCESSING,
+    STOPPED,
+    STOPPING,
+    Job,
+    JobFailure,
+)
 from zuora_mock.backend.massactions.results import OUTPUT_TYPE
 from zuora_mock.backend.massactions.upload import Upload
 from zuora_mock.core import ids
@@ -41,6 +49,7 @@ class JobStatus:
     processed: int | None
     errors: int | None
     successes: int | None
+    failure: str | None = None  # why a Failed job failed (its reasons), else None
 
 
 class MassActionStore:
@@ -81,9 +90,9 @@ class MassActionStore:
 
     # ---- operations behind the endpoints -------------------------------------------------------------------
 
-    def submit(self, upload: Upload) -> str:
+    def submit(self, upload: Upload, failure: JobFailure | None = None) -> str:
         """Create a Pending job for a validated upload and start its progression; returns the bulkKey."""
-        job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now())
+        job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now(), failure)
         with self.lock:
             self.jobs[job.key] = job
         mode = self.settings.bulk_progression
@@ -276,4 +285,5 @@ def _status_of(job: Job) -> JobStatus:
         processed=None if pending else job.processed,
         errors=None if pending else job.errors,
         successes=None if pending else job.successes,
+        failure=job.failure_reason,
     )

@@ -1,0 +1,201 @@
+"""The request journal at work: record each Zuora exchange cheaply, describe it only when it is read."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from flask import Response, request
+
+from zuora_mock.api.context import RequestContext, emulator
+from zuora_mock.api.families import ADMIN, OAUTH
+from zuora_mock.api.faulting import ABORT_KEY
+from zuora_mock.backend.journal import Entry, Exchange
+from zuora_mock.core import ids
+
+REDACTED = "[redacted]"
+SECRET_FIELDS = frozenset({"client_secret"})
+# How much of an uploaded file the journal keeps to show its first rows.
+FILE_HEAD_BYTES = 2048
+FIRST_ROWS = 5
+_FORM = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+_HEADER_NAMES = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
+
+
+def record(ctx: RequestContext, response: Response) -> None:
+    """Keep what was asked and answered, raw and cut to journal_body_bytes; /_mock/ itself is not recorded."""
+    emu = emulator()
+    journal = emu.journal
+    if not journal.enabled or ctx.family == ADMIN:
+        return
+    cut = emu.settings.journal_body_bytes
+    environ = request.environ
+    aborted = bool(environ.get(ABORT_KEY))
+    journal.record(
+        Exchange(
+            time=time.time(),
+            tenant=_tenant(ctx),
+            method=request.method,
+            path=request.path,
+            query=environ.get("QUERY_STRING", ""),
+            headers=tuple(
+                (key, value)
+                for key, value in environ.items()
+                if key.startswith("HTTP_") or key in _HEADER_NAMES
+            ),
+            body=_request_body(cut),
+            status=None if aborted else response.status_code,
+            response_type=response.mimetype or "",
+            response_body=b"" if aborted or response.direct_passthrough else response.get_data()[:cut],
+            duration_ms=(time.perf_counter() - ctx.started) * 1000 if ctx.started else 0.0,
+            fault=ctx.fault.id if ctx.fault is not None else None,
+        )
+    )
+
+
+def _tenant(ctx: RequestContext) -> str | None:
+    if ctx.tenant is not None:
+        return ctx.tenant.name
+    if ctx.family == OAUTH and "form" in request.__dict__:
+        tenant = emulator().registry.tenant_for_client(request.form.get("client_id", ""))
+        return tenant.name if tenant is not None else None
+    return None
+
+
+def _request_body(cut: int) -> Any:
+    """The raw body (JSON and the rest), or forms as fields; multipart parts once the view parsed them."""
+    mimetype = request.mimetype
+    if mimetype == _MULTIPART:
+        return _multipart() if "files" in request.__dict__ else None
+    if mimetype == _FORM:
+        return {"form": list(request.form.items(multi=True))} if "form" in request.__dict__ else None
+    data = request.get_data(cache=True) if _body_read() else b""
+    return data[:cut]
+
+
+def _body_read() -> bool:
+    """Whether the view (or the gzip inflater) already read the body: the journal never reads one itself."""
+    return getattr(request, "_cached_data", None) is not None
+
+
+def _multipart() -> dict[str, Any]:
+    parts: list[dict[str, Any]] = [
+        {"name": name, "value": value} for name, value in request.form.items(multi=True)
+    ]
+    for name, storage in request.files.items(multi=True):
+        stream = storage.stream
+        try:
+            position = stream.tell()
+            stream.seek(0, 2)
+            size = stream.tell()
+            stream.seek(0)
+            head = stream.read(FILE_HEAD_BYTES)
+            stream.seek(position)
+        except (OSError, ValueError):
+            size, head = None, b""
+        parts.append(
+            {
+                "name": name,
+                "fileName": storage.filename,
+                "size": size,
+                "contentType": storage.mimetype,
+                "head": head,
+            }
+        )
+    return {"parts": parts}
+
+
+# ---- reading: GET /_mock/requests --------------------------------------------------------------------------
+
+
+def describe(entry: Entry) -> dict[str, Any]:
+    """One journal entry as GET /_mock/requests shows it: parsed, redacted, in a fixed key order."""
+    exchange = entry.exchange
+    return {
+        "id": entry.id,
+        "time": ids.iso_millis(exchange.time),
+        "tenant": exchange.tenant,
+        "method": exchange.method,
+        "path": exchange.path,
+        "query": _query(exchange.query),
+        "headers": _headers(exchange.headers),
+        "body": _describe_body(exchange.body, _header(exchange.headers, "CONTENT_TYPE")),
+        "status": exchange.status,
+        "responseBody": _describe_bytes(exchange.response_body, exchange.response_type),
+        "durationMs": round(exchange.duration_ms, 3),
+        "fault": exchange.fault,
+    }
+
+
+def _query(raw: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in parse_qsl(raw, keep_blank_values=True):
+        previous = found.get(name)
+        if previous is None:
+            found[name] = value
+        else:
+            found[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+    return found
+
+
+def _headers(raw: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for key, value in raw:
+        name = _HEADER_NAMES.get(key) or "-".join(part.capitalize() for part in key[5:].split("_"))
+        if name == "Authorization":
+            scheme = value.split(" ", 1)[0] if " " in value else ""
+            value = f"{scheme} {REDACTED}".strip()
+        shown[name] = value
+    return shown
+
+
+def _header(raw: tuple[tuple[str, str], ...], key: str) -> str:
+    return next((value for name, value in raw if name == key), "")
+
+
+def _describe_body(body: Any, content_type: str) -> Any:
+    if isinstance(body, dict) and "form" in body:
+        return {name: REDACTED if name in SECRET_FIELDS else value for name, value in body["form"]}
+    if isinstance(body, dict) and "parts" in body:
+        return {"parts": [_describe_part(part) for part in body["parts"]]}
+    if not body:
+        return None
+    return _describe_bytes(body, content_type.split(";", 1)[0].strip())
+
+
+def _describe_part(part: dict[str, Any]) -> dict[str, Any]:
+    if "head" not in part:
+        return {"name": part["name"], "value": part["value"]}
+    head: bytes = part["head"]
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    complete = lines if len(head) < FILE_HEAD_BYTES else lines[:-1]
+    return {
+        "name": part["name"],
+        "fileName": part["fileName"],
+        "size": part["size"],
+        "contentType": part["contentType"],
+        "firstRows": complete[:FIRST_ROWS] if _is_text(part) else [],
+    }
+
+
+def _is_text(part: dict[str, Any]) -> bool:
+    name = (part["fileName"] or "").lower()
+    return not name.endswith(".zip") and bytes(part["head"][:2]) != b"PK"
+
+
+def _describe_bytes(data: bytes, mimetype: str) -> Any:
+    """JSON as JSON; text as text; anything else as its size and type; a cut body as the text that is left."""
+    if not data:
+        return None
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return data.decode("utf-8", "replace")
+    if mimetype.startswith("text/") or mimetype == _FORM:
+        return data.decode("utf-8", "replace")
+    return f"<{len(data)} bytes of {mimetype or 'unknown type'}>"
