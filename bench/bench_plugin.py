@@ -22,21 +22,20 @@ from _util import ROOT
 # Runs inside the measured process: only the standard library and the plugin's own class.
 PROBE = """
 import json, sys, time, urllib.request
-started = time.perf_counter()
+started, started_cpu = time.perf_counter(), time.process_time()
 from zuora_mock.pytest_plugin import RunningEmulator
 
-def cycle(begin):
+def cycle(begin, begin_cpu):
     server = RunningEmulator({})
     with urllib.request.urlopen(server.url + "/_mock/health", timeout=10) as response:
         response.read()
-    served = time.perf_counter()
+    served, served_cpu = time.perf_counter(), time.process_time()
     server.stop()
-    return served - begin, time.perf_counter() - served
+    return served - begin, served_cpu - begin_cpu, time.perf_counter() - served
 
-first_start, _ = cycle(started)
-later = [cycle(time.perf_counter()) for _ in range(int(sys.argv[1]))]
-starts, stops = [s for s, _ in later], [t for _, t in later]
-print(json.dumps({"first_start": first_start, "starts": starts, "stops": stops}))
+first = cycle(started, started_cpu)
+later = [cycle(time.perf_counter(), time.process_time()) for _ in range(int(sys.argv[1]))]
+print(json.dumps({"first": first, "later": later}))
 """
 
 
@@ -45,10 +44,13 @@ def one_run(restarts: int) -> dict[str, float]:
         [sys.executable, "-c", PROBE, str(restarts)], capture_output=True, text=True, cwd=ROOT, check=True
     )
     figures = json.loads(result.stdout)
+    later = figures["later"]
     return {
-        "first_start": figures["first_start"],
-        "start": statistics.median(figures["starts"]),
-        "stop": statistics.median(figures["stops"]),
+        "first_start": figures["first"][0],
+        "first_start_cpu": figures["first"][1],
+        "start": statistics.median(run[0] for run in later),
+        "start_cpu": statistics.median(run[1] for run in later),
+        "stop": statistics.median(run[2] for run in later),
     }
 
 
@@ -61,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = [one_run(args.restarts) for _ in range(args.runs)]
     for name, label in (
         ("first_start", "first start in a process (imports Flask), to the first served response"),
+        ("first_start_cpu", "  CPU time the process used for it (steadier on a busy machine)"),
         ("start", "later starts, to the first served response"),
+        ("start_cpu", "  CPU time used for each"),
         ("stop", "stop"),
     ):
         values = [run[name] * 1000 for run in runs]
