@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import signal
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,20 @@ from zuora_mock import __version__
 from zuora_mock.core.settings import SETTINGS, Setting
 
 PORT = next(setting for setting in SETTINGS if setting.name == "port")
+MSG_OPEN_ADMIN = (
+    "zuora-mock: warning: listening on {host} without an admin token: anyone reaching the port can reset "
+    "tenants, move the clock and read the request journal; set ZUORA_MOCK_ADMIN_TOKEN (see docs/testing.md)"
+)
+
+
+def _loopback(host: str) -> bool:
+    """Whether the server is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -119,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"zuora-mock {__version__} listening on {base_url(server)}", flush=True)
+    if settings.admin_token is None and not _loopback(settings.host):
+        print(MSG_OPEN_ADMIN.format(host=settings.host), file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     finally:

@@ -288,28 +288,6 @@ class Settings:
         _positive_float,
         "Seconds a keep-alive connection may stay idle between requests before it closes.",
     )
-
-    def limit(self, name: str) -> int:
-        """One of the numeric limits by name: the explicit setting, else the quota profile's figure."""
-        value = getattr(self, name)
-        assert isinstance(value, int)
-        return value
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One documented setting, read off a field of Settings."""
-
-    name: str
-    default: Any
-    parse: Callable[[str], Any]
-    help: str
-    shown: str | None = None
-
-    @property
-    def env(self) -> str:
-        """The environment variable that sets it."""
-        return ENV_PREFIX + self.name.upper()
     journal_size: int = _setting(
         1000, _non_negative_int, "Requests kept in the request journal (GET /_mock/requests); 0 turns it off."
     )
@@ -342,11 +320,33 @@ class Setting:
         "(none)",
     )
 
+    def limit(self, name: str) -> int:
+        """One of the numeric limits by name: the explicit setting, else the quota profile's figure."""
+        value = getattr(self, name)
+        if value is None:
+            value = QUOTA_PROFILES[self.quota_profile].get(name)
+        assert isinstance(value, int)
+        return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting, read off a field of Settings."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    shown: str | None = None
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return ENV_PREFIX + self.name.upper()
+
     @property
     def flag(self) -> str:
         """The command-line flag that sets it."""
-        if value is None:
-            value = QUOTA_PROFILES[self.quota_profile].get(name)
         return "--" + self.name.replace("_", "-")
 
     @property

@@ -3,15 +3,20 @@ protocol errors in Zuora's v1 envelope, and request bodies over the limit left f
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import struct
 import sys
 import time
 from http import HTTPStatus
 from typing import Any
 
-from waitress.channel import HTTPChannel
+from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.task import WSGITask
 from waitress.utilities import Error, RequestEntityTooLarge, RequestHeaderFieldsTooLarge, build_http_date
+
+from zuora_mock.api.faulting import ABORT_KEY
 
 # The request line and header count Werkzeug's server (http.server) accepted; beyond them: 414 and 431.
 MAX_REQUEST_LINE = 65536
@@ -147,6 +152,17 @@ class ZuoraTask(WSGITask):
         super().finish()
         if self.channel.server.log_requests:
             self._log()
+
+    def write(self, data: bytes) -> None:
+        if not self.wrote_header and (self.environ or {}).get(ABORT_KEY):
+            self._reset_connection()
+        super().write(data)
+
+    def _reset_connection(self) -> None:
+        """Fault `reset`: no answer at all; the connection is closed with a TCP reset (SO_LINGER 0)."""
+        with contextlib.suppress(OSError):
+            self.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        raise ClientDisconnected
 
     def _log(self) -> None:
         """One line per request, as Werkzeug's server wrote it."""
