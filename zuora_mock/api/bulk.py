@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from zuora_mock.api import bodies
+from zuora_mock.api import bodies, permissions
 from zuora_mock.api.commands import read_mass_action
 from zuora_mock.api.context import context, emulator, public_base_url
 from zuora_mock.api.families import V1_PREFIX
@@ -16,6 +16,7 @@ from zuora_mock.backend.massactions.upload import validate_upload
 from zuora_mock.core.errors import NotFound
 
 bp = Blueprint("bulk", __name__, url_prefix=V1_PREFIX)
+bp.before_request(permissions.require_mass_updater)
 
 
 def content_disposition(name: str) -> str:

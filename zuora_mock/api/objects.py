@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from zuora_mock.api import bodies
+from zuora_mock.api import bodies, permissions
 from zuora_mock.api.commands import (
     parse_batch,
     parse_create_records,
@@ -20,6 +20,7 @@ from zuora_mock.api.responses import json_response
 from zuora_mock.backend.customobjects.store import CustomObjectStore, etag
 
 bp = Blueprint("objects", __name__, url_prefix=OBJECTS_PREFIX)
+bp.before_request(permissions.require_custom_objects)
 
 
 def _store() -> CustomObjectStore:
