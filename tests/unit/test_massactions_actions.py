@@ -367,6 +367,15 @@ PAY_ROW = {
             {**PAY_ROW, "Payment Date": "2025-05-05"},
             m.ROW_CLOSED_PERIOD.format(what="Payment Date", period="May'2025"),
         ),
+        ({**PAY_ROW, "Payment Type": "External", "Reference ID": "ref-1"}, ()),
+        ({**PAY_ROW, "Payment Type": "Electronic", "Gateway ID": "gw-1"}, ()),
+        ({**PAY_ROW, "Payment Type": "electronic"}, m.MPU_PAYMENT_TYPE.format(value="electronic")),
+        ({**PAY_ROW, "Payment Type": "Electronic"}, m.MPU_GATEWAY_REQUIRED),
+        (
+            {**PAY_ROW, "Payment Type": "Electronic", "Gateway ID": "gw-1", "Payment Method ID": CHECK},
+            m.MPU_ELECTRONIC_PM.format(key=CHECK, type="Check"),
+        ),
+        ({**PAY_ROW, "Reference ID": "r" * 61}, m.ROW_TOO_LONG.format(column="Reference ID", limit=60)),
     ],
 )
 def test_mass_payment_upload_rows(ledger: Ledger, row: dict[str, str], expected: object) -> None:
@@ -388,6 +397,15 @@ def test_mass_payment_upload_creates_a_payment_and_pays_invoices(ledger: Ledger)
     assert run(
         ledger, "MPU", {**PAY_ROW, "Payment Invoice": "INV-00000002:200.01"}
     ) == m.MPU_INVOICE_BALANCE.format(amount="200.01", key="INV-00000002", balance="200.00")
+
+
+def test_payment_type_gateway_and_reference_id_are_kept(ledger: Ledger) -> None:
+    electronic = {**PAY_ROW, "Payment Type": "Electronic", "Gateway ID": "gw-1", "Reference ID": "ref-9"}
+    run(ledger, "MPU", electronic)
+    run(ledger, "MPU", {**PAY_ROW, "Payment Invoice": ""})
+    first, second = ledger.payments_by_number["P-00000002"], ledger.payments_by_number["P-00000003"]
+    assert [first[k] for k in ("type", "gatewayId", "referenceId")] == ["Electronic", "gw-1", "ref-9"]
+    assert [second[k] for k in ("type", "gatewayId", "referenceId")] == ["External", None, None]
 
 
 def test_ledgers_do_not_share_state(seed) -> None:  # type: ignore[no-untyped-def]

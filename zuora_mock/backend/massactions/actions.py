@@ -100,7 +100,14 @@ ACTIONS: dict[str, Action] = {
         Action(
             "MPU",
             ("Payment Amount", "Currency", "Payment Date", "Payment Method ID"),
-            ("Billing Account ID", "Payment Invoice", "Payment Comment"),
+            (
+                "Billing Account ID",
+                "Payment Invoice",
+                "Payment Comment",
+                "Payment Type",
+                "Gateway ID",
+                "Reference ID",
+            ),
             mass_payment_upload,
         ),
     )

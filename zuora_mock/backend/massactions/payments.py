@@ -21,6 +21,9 @@ from zuora_mock.backend.massactions.rows import (
 from zuora_mock.core import ids
 
 Application = tuple[dict[str, Any], Decimal]
+PAYMENT_TYPES = ("External", "Electronic")
+# Payment method types processed through a gateway; the others (Check, Cash, WireTransfer, ...) are external.
+ELECTRONIC_METHOD_TYPES = frozenset({"CreditCard", "ACH", "BankTransfer", "PayPal", "ApplePay", "GooglePay"})
 
 
 def _applications(value: str, ledger: Ledger, account: dict[str, Any]) -> list[Application]:
@@ -51,9 +54,11 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
     day = read_date(row, "Payment Date")
     method_id = read_text(row, "Payment Method ID", 32, required=True)
     comment = read_text(row, "Payment Comment", 255)
+    reference_id = read_text(row, "Reference ID", 60)
     method = ledger.payment_methods.get(method_id)
     if method is None:
         raise RowError(m.MPU_PM_NOT_FOUND.format(key=method_id))
+    payment_type, gateway_id = _payment_type(row, method_id, method, account_key)
     account: dict[str, Any] | None = None
     applied: list[Application] = []
     if account_key:
@@ -72,12 +77,35 @@ def mass_payment_upload(row: Fields, ledger: Ledger) -> tuple[str, ...]:
         "effectiveDate": day,
         "paymentMethodId": method_id,
         "comment": comment or None,
+        "type": payment_type,
+        "referenceId": reference_id or None,
+        "gatewayId": gateway_id,
         "status": "Processed",
         "invoices": [{"invoiceNumber": inv["invoiceNumber"], "amount": money(a)} for inv, a in applied],
     }
     ledger.payments[payment["id"]] = payment
     ledger.payments_by_number[payment["number"]] = payment
     return ()
+
+
+def _payment_type(
+    row: Fields, method_id: str, method: dict[str, Any], account_key: str
+) -> tuple[str, str | None]:
+    """External (the default) or Electronic; an Electronic payment names its gateway and an account's
+    electronic payment method."""
+    payment_type = read_text(row, "Payment Type", 20) or "External"
+    if payment_type not in PAYMENT_TYPES:
+        raise RowError(m.MPU_PAYMENT_TYPE.format(value=payment_type))
+    if payment_type == "External":
+        return payment_type, None
+    gateway_id = read_text(row, "Gateway ID", 32)
+    if not gateway_id:
+        raise RowError(m.MPU_GATEWAY_REQUIRED)
+    if method.get("type") not in ELECTRONIC_METHOD_TYPES:
+        raise RowError(m.MPU_ELECTRONIC_PM.format(key=method_id, type=method.get("type")))
+    if not account_key:
+        raise RowError(m.MPU_ELECTRONIC_ACCOUNT)
+    return payment_type, gateway_id
 
 
 def _paying_account(

@@ -318,7 +318,7 @@ def _payment(ledger: Ledger, p: dict[str, Any]) -> Payment:
         effective_date=p["effectiveDate"],
         payment_method_id=p["paymentMethodId"],
         status=p.get("status") or "Processed",
-        type="Electronic" if method.get("type") in ELECTRONIC_METHODS else "External",
+        type=p.get("type") or ("Electronic" if method.get("type") in ELECTRONIC_METHODS else "External"),
         bank_code=_typed_code(ledger, p.get("accountingCode")),
         unapplied_code=_typed_code(ledger, p.get("unappliedPaymentAccountingCode")),
     )
