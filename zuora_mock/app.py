@@ -30,5 +30,14 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     pipeline.install(app)
     for blueprint in (oauth.bp, bulk.bp, billing.bp, objects.bp, admin.bp, bulk_admin.bp, state.bp):
         app.register_blueprint(blueprint)
+    _register_dashboard(app)
     app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app
+
+
+def _register_dashboard(app: Flask) -> None:
+    """The OpenAPI document of every path and the dashboard at /_mock/ui/ (docs/dashboard.md)."""
+    from zuora_mock.api import openapi, ui
+
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(ui.bp)

@@ -11,6 +11,7 @@ from zuora_mock.api.families import ADMIN_PREFIX
 from zuora_mock.core.errors import AuthenticationFailed, PermissionDenied, ZuoraError
 
 ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
+DASHBOARD_PREFIX = f"{ADMIN_PREFIX}/ui"
 # Open even with an admin token: the Docker HEALTHCHECK and the description of the admin API itself.
 PUBLIC_PATHS = frozenset({f"{ADMIN_PREFIX}/health", f"{ADMIN_PREFIX}/openapi.json"})
 # The endpoints a tenant's own OAuth token may call; each of them narrows what it does to that tenant.
@@ -32,8 +33,8 @@ MSG_OTHER_TENANT = "A tenant's token reaches only its own tenant ('{tenant}')."
 def authorize(ctx: RequestContext) -> None:
     """Before any /_mock/ endpoint: the admin token, or a tenant's bearer token for a tenant-scoped one."""
     expected = emulator().settings.admin_token
-    if expected is None or request.path in PUBLIC_PATHS:
-        return
+    if expected is None or request.path in PUBLIC_PATHS or _under(request.path, DASHBOARD_PREFIX):
+        return  # the dashboard checks the same token itself, and sends a browser to its sign-in page
     presented = request.headers.get(ADMIN_TOKEN_HEADER) or _bearer()
     if presented and hmac.compare_digest(presented.encode(), expected.encode()):
         return
@@ -44,6 +45,10 @@ def authorize(ctx: RequestContext) -> None:
     if request.endpoint not in TENANT_ENDPOINTS:
         raise _admin_error(PermissionDenied(MSG_ADMIN_ONLY))
     ctx.admin_tenant = token.tenant.name
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
 
 
 def _bearer() -> str | None:

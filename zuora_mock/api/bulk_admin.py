@@ -1,4 +1,4 @@
-"""/_mock/bulk/: drive mass actions by hand (the manual progression) without sleeping in tests."""
+"""/_mock/bulk/: drive mass actions by hand (the manual progression) in tests, or stop one."""
 
 from __future__ import annotations
 
@@ -19,3 +19,11 @@ def advance(bulk_key: str) -> Response:
     command = parse_advance_job(read_optional_json())
     status = emulator().registry.bulk_store_of(bulk_key).advance(bulk_key, command.rows)
     return json_response(bodies.job_status(status, public_base_url()))
+
+
+@bp.post("/<bulk_key>/stop")
+def stop(bulk_key: str) -> Response:
+    """Stop a Pending or Processing job of any tenant, as PUT /v1/bulk/{key}/stop does for its owner."""
+    store = emulator().registry.bulk_store_of(bulk_key)
+    store.stop(bulk_key)
+    return json_response(bodies.job_status(store.status(bulk_key), public_base_url()))
