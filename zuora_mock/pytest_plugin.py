@@ -10,6 +10,8 @@ every name starts with ``zuora_mock_``; Flask and the emulator are imported only
 - ``zuora_mock_reset``: resets every tenant to the fixture state before the test that requests it, or loads
   the snapshot named by the test's ``@pytest.mark.zuora_mock_state("path/to/state.json")`` marker.
 - ``zuora_mock_client``: a ready ``zuora_mock.client.ZuoraClient`` for the server, closed after the test.
+- ``zuora_mock``: a ``zuora_mock.mock_admin.MockAdmin`` for the server's /_mock/ API (journal, faults, reset,
+  clock, mass actions); the fault rules it added are removed after the test.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest
 if TYPE_CHECKING:
     from zuora_mock.backend.emulator import Emulator
     from zuora_mock.client import ZuoraClient
+    from zuora_mock.mock_admin import MockAdmin
 
 SCOPE_INI = "zuora_mock_scope"
 ScopeName = Literal["session", "package", "module", "class", "function"]
@@ -66,6 +69,7 @@ class RunningEmulator:
         from zuora_mock.server import BackgroundServer
 
         self.app = create_app(config)
+        self.admin_token: str | None = config.get("admin_token")
         self._server = BackgroundServer(self.app).start()
         self.url: str = self._server.url
 
@@ -149,3 +153,16 @@ def zuora_mock_client(zuora_mock_credentials: Credentials) -> Iterator[ZuoraClie
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def zuora_mock(zuora_mock_server: RunningEmulator) -> Iterator[MockAdmin]:
+    """The emulator's /_mock/ API: requests(), assert_requested(), fault(), reset(), advance_clock(), ..."""
+    from zuora_mock.mock_admin import MockAdmin
+
+    admin = MockAdmin(zuora_mock_server.url, admin_token=zuora_mock_server.admin_token)
+    try:
+        yield admin
+    finally:
+        admin.remove_added_faults()
+        admin.close()

@@ -57,6 +57,7 @@ def test_a_rule_is_answered_with_its_id_and_defaults(client: FlaskClient) -> Non
         "status": None,
         "body": None,
         "failAfterRows": None,
+        "retryAfter": None,
         "matched": 0,
         "fired": 0,
     }

@@ -35,6 +35,7 @@ def rule_body(rule: FaultRule) -> dict[str, Any]:
         "status": spec.status,
         "body": spec.body,
         "failAfterRows": spec.fail_after_rows,
+        "retryAfter": spec.retry_after,
         "matched": rule.matched,
         "fired": rule.fired,
     }

@@ -108,7 +108,7 @@ def _submitted() -> list[Any]:
 
 def _rate_limit(ctx: RequestContext, rule: FaultRule) -> Response:
     """The gateway's documented 429 with RateLimit-* saying nothing is left and Retry-After."""
-    seconds = ctx.rate.reset if ctx.rate is not None else RATE_LIMIT_WINDOW
+    seconds = rule.spec.retry_after or (ctx.rate.reset if ctx.rate is not None else RATE_LIMIT_WINDOW)
     limit = ctx.rate.limit_header if ctx.rate is not None else _auth_limit()
     state = RateState(limit_header=limit, remaining=0, reset=seconds, exceeded_window="minute")
     if ctx.family == OAUTH:

@@ -59,6 +59,7 @@ class FaultSpec:
     status: int | None = None
     body: Any = None
     fail_after_rows: int | None = None
+    retry_after: int | None = None  # rate-limit: the Retry-After seconds, else until the minute window resets
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,7 @@ _RULE_KEYS = frozenset(
         "status",
         "body",
         "failAfterRows",
+        "retryAfter",
     }
 )
 _MISSING = object()
@@ -206,6 +208,7 @@ def parse_spec(data: Any) -> FaultSpec:
         status=status,
         body=data.get("body"),
         fail_after_rows=_count(data, "failAfterRows", None, low=0),
+        retry_after=_count(data, "retryAfter", None, low=1, high=86400),
     )
 
 
@@ -224,7 +227,7 @@ def _count(
     value = data.get(field, _MISSING)
     if value is _MISSING:
         return default
-    if value is None and field in ("times", "delayMs", "failAfterRows", "status"):
+    if value is None and field != "after":
         return None
     if (
         not isinstance(value, int)
