@@ -119,12 +119,25 @@ def _path_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(f"^{text}$")
 
 
-_COMPILED = tuple((_path_regex(pattern), rule) for pattern, rule in JSON_RULES)
+def _by_last_key() -> dict[str, list[tuple[re.Pattern[str], Rule]]]:
+    """The rules grouped by the member name their pattern ends with: most paths need no regex at all."""
+    grouped: dict[str, list[tuple[re.Pattern[str], Rule]]] = {}
+    for pattern, rule in JSON_RULES:
+        last = pattern.rsplit(".", 1)[1]
+        grouped.setdefault("*" if "*" in last or "[" in last else last, []).append(
+            (_path_regex(pattern), rule)
+        )
+    return grouped
+
+
+_BY_LAST_KEY = _by_last_key()
 
 
 def json_rule(path: str) -> Rule:
     """The rule of the scalar at a JSON path such as `$.records[0].Id`."""
-    for regex, rule in _COMPILED:
+    last = "" if path.endswith("]") else path.rsplit(".", 1)[-1]
+    candidates: list[tuple[re.Pattern[str], Rule]] = [*_BY_LAST_KEY.get(last, []), *_BY_LAST_KEY.get("*", [])]
+    for regex, rule in candidates:
         if regex.match(path):
             return rule
     return EXACT
