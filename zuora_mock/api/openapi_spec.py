@@ -376,7 +376,7 @@ ADMIN_OPS: Final = (
         "post",
         "/_mock/clock",
         TAG_ADMIN,
-        "Move the clock forward by {seconds} (token and key expiry, jobs).",
+        "Move the clock forward by {advance} seconds (token and key expiry, jobs).",
         body="AdvanceClock",
         responses=((200, "The clock", "Clock"), ERR_400),
     ),
@@ -671,7 +671,7 @@ SCHEMAS: Final[dict[str, Any]] = {
         }
     ),
     "Clock": _obj(now=_NUM, offset=_NUM),
-    "AdvanceClock": _obj(("seconds",), seconds=_NUM),
+    "AdvanceClock": _obj(advance=_NUM),
     "AdvanceJob": _obj(rows=_INT),
     "Journal": _obj(
         requests={
