@@ -31,14 +31,29 @@ class _Entry:
     owner: object = field(default=None, repr=False)
 
 
-class IdempotencyCache:
-    """Keys of one tenant; an entry is in flight until its response is stored."""
+# What an answered key costs besides its response body (entry, key and URL strings), for the memory budget.
+ENTRY_OVERHEAD = 256
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-    def __init__(self, ttl: float) -> None:
+
+def _cost(key: str, entry: _Entry) -> int:
+    body = entry.response.body if entry.response is not None else b""
+    return ENTRY_OVERHEAD + len(key) + len(entry.url) + len(body)
+
+
+class IdempotencyCache:
+    """Keys of one tenant; an entry is in flight until its response is stored.
+
+    Answered keys are kept for `ttl` seconds within a memory budget: past `max_bytes` the oldest go.
+    """
+
+    def __init__(self, ttl: float, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.ttl = ttl
+        self.max_bytes = max_bytes
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
         self._inserts = 0
+        self._bytes = 0
 
     def begin(
         self, key: str, method: str, url: str, now: float, owner: object, scope: str = ""
@@ -69,6 +84,9 @@ class IdempotencyCache:
             entry = self._entries.get(key)
             if entry is not None and entry.owner is owner and entry.response is None:
                 entry.response = response
+                self._bytes += _cost(key, entry)
+                if self._bytes > self.max_bytes:
+                    self._evict()
 
     def abandon(self, key: str, owner: object) -> None:
         """Free a key whose request ended without a response to store."""
@@ -86,7 +104,20 @@ class IdempotencyCache:
     def _prune(self, now: float) -> None:
         """Forget expired keys (amortised: runs every 256 new keys)."""
         for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
-            del self._entries[key]
+            self._forget(key)
+
+    def _evict(self) -> None:
+        """Forget the oldest answered keys until the budget holds again (keys in flight stay)."""
+        for key in list(self._entries):
+            if self._bytes <= self.max_bytes:
+                return
+            if self._entries[key].response is not None:
+                self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        entry = self._entries.pop(key)
+        if entry.response is not None:
+            self._bytes -= _cost(key, entry)
 
     def __len__(self) -> int:
         return len(self._entries)

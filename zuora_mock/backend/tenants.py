@@ -37,6 +37,10 @@ MSG_OAUTH_SECRET_LENGTH = "Invalid client secret"
 MSG_OAUTH_CREDENTIALS = "Bad credentials"
 MSG_OAUTH_ENTITY = "Invalid entity id: {entity}"
 MSG_UNKNOWN_TENANT = "Unknown tenant '{name}'."
+MSG_TOO_MANY_TENANTS = (
+    "Too many tenants made for unknown client ids ({count}, the max_on_the_fly_tenants setting): "
+    "POST /_mock/reset removes them, or raise the setting."
+)
 
 
 class EntityData:
@@ -89,10 +93,11 @@ class Tenant:
         """Back to the seed state: fresh stores, no idempotency keys, counters at zero."""
         with self.lock:
             old = self._data
+            budget = self._settings.idempotency_max_bytes
             self._data = {
                 e.id: EntityData(self._seed, self, self._clock, self._settings) for e in self.entities
             }
-            self.idempotency = IdempotencyCache(self._settings.idempotency_ttl)
+            self.idempotency = IdempotencyCache(self._settings.idempotency_ttl, budget)
             self.rate = RateLimiter(
                 {
                     60: self.limit("rate_limit_minute"),
@@ -111,7 +116,9 @@ class Tenant:
         """Swap in stores built from a snapshot in one step; the old state's idempotency keys are dropped."""
         with self.lock:
             old, self._data = self._data, data
-            self.idempotency = IdempotencyCache(self._settings.idempotency_ttl)
+            self.idempotency = IdempotencyCache(
+                self._settings.idempotency_ttl, self._settings.idempotency_max_bytes
+            )
         for entity_data in old.values():
             entity_data.close()
 
@@ -174,6 +181,9 @@ class Registry:
 
     def _fresh_tenant(self, client_id: str, secret: str) -> tuple[Tenant, ClientSpec]:
         """A new tenant, seeded like the fixtures, for a client id nobody declared (non-strict mode)."""
+        count = sum(1 for tenant in self.tenants.values() if tenant.on_the_fly)
+        if count >= self.settings.max_on_the_fly_tenants:
+            raise OAuthError(MSG_TOO_MANY_TENANTS.format(count=count))
         template = self.fixtures.tenants[0]
         entity = EntitySpec(str(uuid.uuid4()), template.entities[0].name)
         client = ClientSpec(client_id, secret)
@@ -296,13 +306,19 @@ class Registry:
             del self._tokens[key]
 
     def reset(self, tenant_name: str | None = None) -> list[str]:
-        """Restore the seed state of one tenant or all; issued tokens stay valid so clients keep working."""
+        """Restore the seed state of one tenant or all; issued tokens stay valid so clients keep working.
+
+        A tenant made on the fly for an unknown client id is removed instead, with its tokens and data.
+        """
         if tenant_name is not None and tenant_name not in self.tenants:
             raise NotFound(MSG_UNKNOWN_TENANT.format(name=tenant_name[:100]))
         with self._lock:
             targets = [self.tenants[tenant_name]] if tenant_name else list(self.tenants.values())
         for tenant in targets:
-            tenant.reset()
+            if tenant.on_the_fly:
+                self.remove(tenant.name)
+            else:
+                tenant.reset()
         return [t.name for t in targets]
 
     def bulk_store_of(self, bulk_key: str) -> MassActionStore:

@@ -224,6 +224,11 @@ class Settings:
     idempotency_ttl: int = _setting(
         86400, _positive_int, "Seconds an Idempotency-Key and its response are kept."
     )
+    idempotency_max_bytes: int = _setting(
+        64 * 1024 * 1024,
+        _positive_int,
+        "Memory budget of one tenant's answered Idempotency-Keys in bytes; past it the oldest are forgotten.",
+    )
     quota_profile: str = _setting(
         "default",
         _choice(*QUOTA_PROFILES),
@@ -263,6 +268,28 @@ class Settings:
     )
     bulk_max_file_bytes: int = _setting(
         4 * 1024 * 1024, _positive_int, "Largest mass action file accepted, in bytes."
+    )
+    bulk_file_retention: float = _setting(
+        7 * 86400.0,
+        _positive_float,
+        "Seconds a finished mass action's result file stays downloadable, from its end (Zuora's 7 days for "
+        "generated files); then it answers 404 like an expired file.",
+    )
+    bulk_max_jobs: int = _setting(
+        1000,
+        _positive_int,
+        "Finished mass actions kept per entity; past it the oldest are dropped with their result files.",
+    )
+    spill_bytes: int = _setting(
+        64 * 1024,
+        _positive_int,
+        "Mass action uploads and result files larger than this wait in a temporary directory, not in memory.",
+    )
+    max_on_the_fly_tenants: int = _setting(
+        100,
+        _positive_int,
+        "Tenants made for unknown client ids (non-strict mode) before a token request for a new one is "
+        "refused; POST /_mock/reset removes them.",
     )
     log_requests: bool = _setting(False, _bool, "Log one line per request to stderr (the CLI server).")
     server_threads: int = _setting(

@@ -14,7 +14,7 @@ from zuora_mock.backend.massactions.actions import GROUP_ID, GROUP_ID_LIMIT
 from zuora_mock.backend.massactions.finance import Ledger
 from zuora_mock.backend.massactions.results import ERROR_MESSAGE, SUCCESS, ResultWriter, response_csv_name
 from zuora_mock.backend.massactions.rows import RowError
-from zuora_mock.backend.massactions.upload import Upload, iter_lines
+from zuora_mock.backend.massactions.upload import Upload
 
 PENDING = "Pending"
 PROCESSING = "Processing"
@@ -35,9 +35,9 @@ class JobFailure:
     after_rows: int | None = None
 
 
-def _data_rows(text: str) -> Iterator[list[str]]:
-    """The data rows of a CSV text (after the header); callers skip rows with no value at all."""
-    reader = csv.reader(iter_lines(text), strict=True)
+def _data_rows(upload: Upload) -> Iterator[list[str]]:
+    """The data rows of an upload (after the header); callers skip rows with no value at all."""
+    reader = csv.reader(upload.lines(), strict=True)
     next(reader, None)
     return reader
 
@@ -103,7 +103,7 @@ class Job:
             )
         self.started_at = now
         try:
-            total = sum(map(any, _data_rows(upload.text)))
+            total = sum(map(any, _data_rows(upload)))
         except csv.Error:
             self._end(FAILED, now)
             return
@@ -112,7 +112,7 @@ class Job:
         if self.failure is not None:
             wanted = self.failure.after_rows
             self.fail_at = min(total // 2 if wanted is None else wanted, total)
-        self._rows = _data_rows(upload.text)
+        self._rows = _data_rows(upload)
         # The response CSV is compressed as it is written: memory stays near the size of the input.
         self._out = ResultWriter(response_csv_name(upload.csv_name, self.key), upload.bom)
         self._writer = csv.writer(self._out.text, lineterminator=upload.newline)
@@ -221,6 +221,8 @@ class Job:
         """Release the open response file of a job that will never finish (its store was closed)."""
         if self._out is not None:
             self._out.discard()
+        if self._upload is not None:
+            self._upload.release()
         self._upload = self._rows = self._out = self._writer = None
 
     def _end(self, status: str, now: float) -> None:
@@ -229,4 +231,6 @@ class Job:
         self.status = status
         self.ended_at = now
         # Release the input and the partial output: only the zip is kept.
+        if self._upload is not None:
+            self._upload.release()
         self._upload = self._rows = self._out = self._writer = None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 
 SUCCESS = "Success"
 ERROR_MESSAGE = "Error Message"
 CONTENT_TYPE = "application/zip;charset=UTF-8"
 OUTPUT_TYPE = "(url:.csv.zip)"
+# A response zip being written moves from memory to a temporary file past this size.
+SPOOL_BYTES = 256 * 1024
 
 
 def response_csv_name(csv_name: str, bulk_key: str) -> str:
@@ -21,7 +24,7 @@ class ResultWriter:
 
     def __init__(self, name: str, bom: bool) -> None:
         self.name = name
-        self._buffer = io.BytesIO()
+        self._buffer = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed by close)
         self._archive = zipfile.ZipFile(self._buffer, "w", compression=zipfile.ZIP_DEFLATED)
         self._entry = self._archive.open(name, "w")
         self.text = io.TextIOWrapper(self._entry, encoding="utf-8", newline="")
@@ -32,7 +35,10 @@ class ResultWriter:
         """Finish the zip and return its bytes."""
         self.text.close()
         self._archive.close()
-        return self._buffer.getvalue()
+        self._buffer.seek(0)
+        content = self._buffer.read()
+        self._buffer.close()
+        return content
 
     def discard(self) -> None:
         """Drop an unfinished response file, so a job abandoned by close or reset leaves no open zip."""
@@ -41,3 +47,4 @@ class ResultWriter:
             self._archive.close()
         except (OSError, ValueError):
             pass
+        self._buffer.close()

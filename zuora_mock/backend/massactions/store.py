@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from zuora_mock.backend.files import FileStore, spill_text
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.finance import Ledger
 from zuora_mock.backend.massactions.jobs import (
@@ -72,7 +73,7 @@ class MassActionStore:
         self.settings = settings
         self.ledger = ledger if ledger is not None else Ledger(Seed())
         self.jobs: dict[str, Job] = {}
-        self.files: dict[str, tuple[str, bytes]] = {}
+        self.files = FileStore(settings.spill_bytes)
         self._active: list[Job] = []
         self._wake = threading.Condition(threading.Lock())
         self._worker: threading.Thread | None = None
@@ -92,8 +93,11 @@ class MassActionStore:
 
     def submit(self, upload: Upload, failure: JobFailure | None = None) -> str:
         """Create a Pending job for a validated upload and start its progression; returns the bulkKey."""
+        if len(upload.text) > self.settings.spill_bytes:
+            upload = upload.spilled(spill_text(upload.text))
         job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now(), failure)
         with self.lock:
+            self._prune(self.clock.now())
             self.jobs[job.key] = job
         mode = self.settings.bulk_progression
         if mode == IMMEDIATE:
@@ -124,6 +128,7 @@ class MassActionStore:
 
     def file(self, file_id: str) -> tuple[str, bytes]:
         with self.lock:
+            self._prune(self.clock.now())
             found = self.files.get(file_id)
         if found is None:
             raise NotFound(m.MSG_NOT_FOUND.format(key=file_id[:100]))
@@ -176,6 +181,7 @@ class MassActionStore:
             for job in self.jobs.values():
                 if not job.ended:
                     job.discard()
+            self.files.close()
 
     # ---- internals -----------------------------------------------------------------------------------------
 
@@ -184,6 +190,21 @@ class MassActionStore:
         if job is None:
             raise NotFound(m.MSG_NOT_FOUND.format(key=key[:100]))
         return job
+
+    def _prune(self, now: float) -> None:
+        """Purge result files past their retention, then the oldest finished jobs past the count (lock held).
+
+        A purged file answers 404 like an expired one; a dropped job answers like an unknown bulk key.
+        """
+        retention, keep = self.settings.bulk_file_retention, self.settings.bulk_max_jobs
+        finished = [job for job in self.jobs.values() if job.ended]
+        for job in finished:
+            if job.file_id is not None and job.ended_at is not None and now - job.ended_at >= retention:
+                self.files.pop(job.file_id, None)
+        for job in finished[: max(0, len(finished) - keep)]:
+            del self.jobs[job.key]
+            if job.file_id is not None:
+                self.files.pop(job.file_id, None)
 
     def _finish(self, job: Job, now: float) -> None:
         produced = job.finish(now)

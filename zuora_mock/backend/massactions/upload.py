@@ -8,7 +8,8 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.actions import ACTIONS, Action
@@ -31,6 +32,37 @@ class Upload:
     header: list[str]  # stripped column names, for matching
     newline: str
     bom: bool
+    path: Path | None = None  # where the text waits on disk when it was too large to keep in memory
+
+    def lines(self) -> Iterator[str]:
+        """The CSV text line by line, from memory or from its file."""
+        return iter_lines(self.text) if self.path is None else iter_file_lines(self.path)
+
+    def read_text(self) -> str:
+        """The whole CSV text (a snapshot of a Pending job saves it)."""
+        return self.text if self.path is None else self.path.read_text(encoding="utf-8")
+
+    def spilled(self, path: Path) -> Upload:
+        """This upload with its text moved to `path` (the caller wrote it there), off the heap."""
+        return replace(self, text="", path=path)
+
+    def release(self) -> None:
+        """Delete the file of a spilled upload once its job no longer needs it."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def iter_file_lines(path: Path, chunk: int = 1 << 16) -> Iterator[str]:
+    """The lines of a text file, split exactly as iter_lines splits the same text."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        tail = ""
+        while block := stream.read(chunk):
+            lines = (tail + block).split("\n")
+            tail = lines.pop()
+            for line in lines:
+                yield line + "\n"
+        if tail:
+            yield tail
 
 
 def iter_lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -94,7 +95,7 @@ def _jobs(store: MassActionStore, now: float) -> list[dict[str, Any]]:
     return [_job(job, store.files, now) for job in store.jobs.values()]
 
 
-def _job(job: Job, files: dict[str, tuple[str, bytes]], now: float) -> dict[str, Any]:
+def _job(job: Job, files: Mapping[str, tuple[str, bytes]], now: float) -> dict[str, Any]:
     """A job as it stands; one caught mid-way is saved as Failed, since its progress cannot be resumed."""
     status, ended_at = job.status, job.ended_at
     if status not in ENDED and status != PENDING:
@@ -121,7 +122,7 @@ def _job(job: Job, files: dict[str, tuple[str, bytes]], now: float) -> dict[str,
     upload = job.upload
     if status == PENDING and upload is not None:
         body["upload"] = {
-            "text": upload.text,
+            "text": upload.read_text(),
             "csvName": upload.csv_name,
             "rawHeader": upload.raw_header,
             "header": upload.header,

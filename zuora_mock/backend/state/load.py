@@ -112,7 +112,7 @@ def _entity(
     data.objects.objects = load_objects(body["objects"], f"{where}.objects", data.bulk.exists)
     jobs, files = load_jobs(body["jobs"], f"{where}.jobs", seen)
     data.bulk.jobs = {job.key: job for job in jobs}
-    data.bulk.files = files
+    data.bulk.files.update(files)
     plan.data[entity_id] = data
 
 
