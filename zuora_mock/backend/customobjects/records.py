@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,24 +17,41 @@ ID_LENGTH = 36
 class ObjectData:
     """A definition with its records: id -> record dict, never mutated in place (writers replace the dict)."""
 
-    __slots__ = ("_next", "definition", "positions", "records", "unique")
+    __slots__ = ("definition", "order", "positions", "records", "unique")
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
         self.records: dict[str, dict[str, Any]] = {}
-        # Position of every id ever stored (deleted ones too): a cursor survives the deletion of its record.
+        # Every id ever stored (deleted ones too) in creation order, and its index there: a cursor survives
+        # the deletion of its record, and a page after a cursor starts at a known index instead of a scan.
+        self.order: list[str] = []
         self.positions: dict[str, int] = {}
         self.unique: dict[str, dict[Any, str]] = {field: {} for field in definition.unique}
-        self._next = 0
 
     def put(self, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
         """Store a new version of a record and keep the unique indexes in step."""
         record_id = record["Id"]
         self.reindex(record, previous)
         if previous is None and record_id not in self.positions:
-            self.positions[record_id] = self._next
-            self._next += 1
+            self.positions[record_id] = len(self.order)
+            self.order.append(record_id)
         self.records[record_id] = record
+
+    def live_after(self, start: int, skip: int, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` stored records from index `start` of the creation order, after skipping `skip`."""
+        page: list[dict[str, Any]] = []
+        records = self.records
+        for record_id in itertools.islice(self.order, start, None):
+            record = records.get(record_id)
+            if record is None:
+                continue
+            if skip:
+                skip -= 1
+                continue
+            page.append(record)
+            if len(page) >= limit:
+                break
+        return page
 
     def reindex(self, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
         """Move the unique values of a record from its previous version to the new one."""

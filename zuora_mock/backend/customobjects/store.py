@@ -31,6 +31,8 @@ from zuora_mock.core.fixtures import Seed
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
+# Records a filtered listing reads per hold of the lock, so that writers wait at most one chunk.
+SCAN_CHUNK = 1000
 MSG_DEFINITION_HAS_RECORDS = (
     "Custom object definition [{object}] cannot be deleted because records of this object exist."
 )
@@ -177,28 +179,62 @@ class CustomObjectStore:
         for record_id in wanted:
             if not valid_id(record_id):
                 raise InvalidValue(m.MSG_PATH_ID.format(id=record_id[:100]))
+        skip = (page - 1) * page_size
         with self.lock:
             data = self._object(name)
             predicate = compile_query(q, data.definition) if q else None
-            if wanted:
-                # Look the ids up rather than scanning every record; creation order is kept by position.
-                found = (data.records.get(record_id) for record_id in set(wanted))
-                candidates = sorted(
-                    (r for r in found if r is not None), key=lambda r: data.positions[r["Id"]]
-                )
-            else:
-                candidates = list(data.records.values())
-            start = -1
-            if cursor is not None:
-                position = data.positions.get(cursor)
-                if position is None:
-                    raise InvalidValue(m.MSG_CURSOR.format(value=cursor[:100]))
-                start = position
-            positions = data.positions
+            start = self._cursor_start(data, cursor)
+            if not wanted and predicate is None:
+                # The usual listing costs one page under the lock, whatever the object holds.
+                return len(data.records), data.live_after(start, skip, page_size)
+            candidates = self._by_ids(data, wanted) if wanted else None
+        if candidates is None:
+            return self._scan(name, predicate, start, skip, page_size)
         matching = [r for r in candidates if predicate is None or predicate(r)]
-        after = [r for r in matching if positions[r["Id"]] > start] if start >= 0 else matching
-        offset = (page - 1) * page_size
-        return len(matching), after[offset : offset + page_size]
+        positions = data.positions
+        after = [r for r in matching if positions[r["Id"]] >= start]
+        return len(matching), after[skip : skip + page_size]
+
+    @staticmethod
+    def _cursor_start(data: ObjectData, cursor: str | None) -> int:
+        """The index in the creation order where a page after `cursor` starts."""
+        if cursor is None:
+            return 0
+        position = data.positions.get(cursor)
+        if position is None:
+            raise InvalidValue(m.MSG_CURSOR.format(value=cursor[:100]))
+        return position + 1
+
+    @staticmethod
+    def _by_ids(data: ObjectData, wanted: list[str]) -> list[dict[str, Any]]:
+        """The stored records among the ids asked for, in creation order (a lookup, not a scan)."""
+        found = (data.records.get(record_id) for record_id in set(wanted))
+        return sorted((r for r in found if r is not None), key=lambda r: data.positions[r["Id"]])
+
+    def _scan(
+        self, name: str, predicate: Callable[[dict[str, Any]], bool] | None, start: int, skip: int, size: int
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """A filtered listing: the count needs every record, so the lock is taken a chunk at a time."""
+        found: list[dict[str, Any]] = []
+        count = index = 0
+        while True:
+            with self.lock:
+                data = self._object(name)
+                chunk_ids = data.order[index : index + SCAN_CHUNK]
+                chunk = [data.records.get(record_id) for record_id in chunk_ids]
+            for offset, record in enumerate(chunk):
+                if record is None or (predicate is not None and not predicate(record)):
+                    continue
+                count += 1
+                if index + offset < start:
+                    continue
+                if skip:
+                    skip -= 1
+                elif len(found) < size:
+                    found.append(record)
+            index += len(chunk_ids)
+            if len(chunk_ids) < SCAN_CHUNK:
+                return count, found
 
     def get_record(self, name: str, record_id: str) -> dict[str, Any]:
         if not valid_id(record_id):
