@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     del args.extra
     overrides = {**extra, **{key: value for key, value in vars(args).items() if value is not None}}
 
+    from zuora_mock.api.admin import DASHBOARD_PATH
     from zuora_mock.app import create_app, emulator_of
     from zuora_mock.core.fixtures import FixtureError
     from zuora_mock.core.settings import ConfigError
@@ -133,7 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # raise KeyboardInterrupt in the middle of a request.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # The first line is what tools wait for; the dashboard's address follows on a line of its own.
     print(f"zuora-mock {__version__} listening on {base_url(server)}", flush=True)
+    print(f"dashboard: {base_url(server)}{DASHBOARD_PATH}", flush=True)
     if settings.admin_token is None and not _loopback(settings.host):
         print(MSG_OPEN_ADMIN.format(host=settings.host), file=sys.stderr, flush=True)
     try:

@@ -26,8 +26,9 @@ def without_ids(body: dict[str, Any]) -> dict[str, Any]:
 def test_health_answers_json_once_ready(client: FlaskClient) -> None:
     response = client.get("/_mock/health")
     assert (response.status_code, response.content_type) == (200, JSON)
-    assert response.get_json() == {"status": "ok", "version": __version__, "tenants": 2}
-    assert list(response.get_json()) == ["status", "version", "tenants"]
+    body = response.get_json()
+    assert body == {"status": "ok", "version": __version__, "tenants": 2, "dashboard": "/_mock/ui/"}
+    assert list(body) == ["status", "version", "tenants", "dashboard"]
     assert "RateLimit-Limit" not in response.headers
     assert re.fullmatch(r"[0-9a-f-]{36}", response.headers["Zuora-Request-Id"])
 

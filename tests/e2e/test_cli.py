@@ -71,7 +71,7 @@ def test_serves_the_demo_tenant_over_a_socket() -> None:
     with CliServer() as server:
         status, headers, body = call(server.url + "/_mock/health")
         assert (status, headers["Content-Type"]) == (200, "application/json;charset=utf-8")
-        assert body == {"status": "ok", "version": __version__, "tenants": 2}
+        assert body == {"status": "ok", "version": __version__, "tenants": 2, "dashboard": "/_mock/ui/"}
         auth = {"Authorization": f"Bearer {token(server.url)}"}
         status, _, body = call(server.url + "/objects/definitions/default", headers=auth)
         assert status == 200 and body["count"] >= 2
@@ -173,6 +173,7 @@ def test_port_0_prints_one_ready_line_with_the_real_port(launcher: str) -> None:
         assert match is not None, line
         port = int(match.group(1))
         assert port != 0
+        assert proc.stdout.readline() == f"dashboard: http://127.0.0.1:{port}/_mock/ui/\n"
         status, _, _ = call(f"http://127.0.0.1:{port}/_mock/health")
         assert status == 200
     finally:

@@ -13,11 +13,12 @@ from zuora_mock.api.families import ADMIN_PREFIX
 from zuora_mock.api.responses import json_response
 
 bp = Blueprint("admin", __name__, url_prefix=ADMIN_PREFIX)
+DASHBOARD_PATH = f"{ADMIN_PREFIX}/ui/"
 
 
 @bp.get("/health")
 def health() -> Response:
-    return json_response(bodies.health(__version__, len(emulator().registry.tenants)))
+    return json_response(bodies.health(__version__, len(emulator().registry.tenants), DASHBOARD_PATH))
 
 
 @bp.post("/reset")

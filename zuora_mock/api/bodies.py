@@ -178,8 +178,9 @@ def _partial_error(message: str, failures: list[dict[str, Any]]) -> dict[str, An
 # ---- the emulator's own namespace (/_mock) -----------------------------------------------------------------
 
 
-def health(version: str, tenant_count: int) -> dict[str, Any]:
-    return {"status": "ok", "version": version, "tenants": tenant_count}
+def health(version: str, tenant_count: int, dashboard: str) -> dict[str, Any]:
+    """GET /_mock/health: liveness, and where a person finds the dashboard."""
+    return {"status": "ok", "version": version, "tenants": tenant_count, "dashboard": dashboard}
 
 
 def reset(names: list[str]) -> dict[str, Any]:
