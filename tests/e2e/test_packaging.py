@@ -116,10 +116,11 @@ def test_wheel_holds_the_code_the_fixtures_and_the_metadata(built: tuple[Path, s
         metadata = wheel.read(f"{info}/METADATA").decode()
         entry_points = wheel.read(f"{info}/entry_points.txt").decode()
     tracked = tracked_files()
-    code = {str(path) for path in tracked if path.parts[0] == "zuora_mock" and path.suffix == ".py"}
+    # Modules, and the files that ship beside them (the dashboard's templates and static files).
+    code = {str(path) for path in tracked if path.parts[0] == "zuora_mock"}
     fixtures = {f"zuora_mock/{path}" for path in tracked if path.parts[0] == "fixtures"}
     assert code and fixtures
-    assert code - names == set(), "modules missing from the wheel (a package not listed in pyproject.toml?)"
+    assert code - names == set(), "missing from the wheel: a package or package data not in pyproject.toml?"
     assert fixtures - names == set()
     assert {name.split("/")[0] for name in names} == {"zuora_mock", info}
     assert f"{info}/licenses/LICENSE" in names
@@ -183,7 +184,9 @@ def serve() -> Iterator[list[Served]]:
 
 def assert_serves(server: Served) -> None:
     match = READY.match(server.ready)
-    assert match, server.ready
+    if match is None:
+        code, errors = server.stop()
+        pytest.fail(f"no ready line, exit code {code}; stdout {server.ready!r}; stderr:\n{errors}")
     assert match.group(1) == __version__
     with urllib.request.urlopen(match.group(2) + "/_mock/health", timeout=10) as response:
         assert response.read() == f'{{"status":"ok","version":"{__version__}","tenants":2}}'.encode()
