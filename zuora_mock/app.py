@@ -16,7 +16,18 @@ __all__ = ["create_app", "emulator_of"]
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
     """Build an emulator app: defaults, then ZUORA_MOCK_* variables, then `config` (CLI flags or tests)."""
-    from zuora_mock.api import admin, billing, bulk, bulk_admin, oauth, objects, pipeline, state
+    from zuora_mock.api import (
+        admin,
+        billing,
+        bulk,
+        bulk_admin,
+        oauth,
+        object_jobs,
+        object_jobs_admin,
+        objects,
+        pipeline,
+        state,
+    )
     from zuora_mock.api.compression import GzipRequestMiddleware
     from zuora_mock.api.responses import OrjsonProvider
 
@@ -28,7 +39,18 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes
     app.extensions[EXTENSION_KEY] = Emulator(settings)
     pipeline.install(app)
-    for blueprint in (oauth.bp, bulk.bp, billing.bp, objects.bp, admin.bp, bulk_admin.bp, state.bp):
+    blueprints = (
+        oauth.bp,
+        bulk.bp,
+        billing.bp,
+        object_jobs.bp,
+        objects.bp,
+        admin.bp,
+        bulk_admin.bp,
+        state.bp,
+        object_jobs_admin.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     _register_dashboard(app)
     app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, settings)  # type: ignore[method-assign]

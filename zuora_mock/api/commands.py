@@ -22,9 +22,11 @@ from zuora_mock.backend.commands import (
     BatchAction,
     CreateRecords,
     IssueToken,
+    ListObjectJobs,
     ListRecords,
     PageRequest,
     SubmitMassAction,
+    SubmitObjectJob,
 )
 from zuora_mock.backend.customobjects import messages as co
 from zuora_mock.backend.customobjects.store import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -318,6 +320,69 @@ def parse_v1_page(args: Mapping[str, str], filter_names: Collection[str] = ()) -
         raise InvalidQueryParameter(exc.message) from None
     filters = {name: args[name] for name in filter_names if args.get(name)}
     return PageRequest(page, page_size, filters)
+
+
+# ---- custom object bulk jobs ------------------------------------------------------------------------------
+
+JOB_OPERATIONS = ("create", "update", "delete")
+JOB_STATUSES = ("accepted", "pending", "in_progress", "completed", "failed", "cancelled")
+JOB_DEFAULT_PAGE_SIZE = 20
+JOB_MAX_PAGE_SIZE = 40
+_JOB_KEYS = frozenset({"namespace", "object", "operation", "filter"})
+MSG_JOB_FIELD_REQUIRED = "'{field}' is required."
+MSG_JOB_NAMESPACE = "'namespace' must be default; got {value}."
+MSG_JOB_OBJECT = "'object' must be the name of a custom object."
+MSG_JOB_OPERATION = "'operation' must be one of create, update, delete; got {value}."
+MSG_JOB_FILTER = "'filter' is not supported by zuora-mock: upload a CSV file of the record ids to delete."
+MSG_JOB_PAGE_SIZE = "'pageSize' must be an integer from 1 to 40; got {value}."
+MSG_JOB_STATUS = (
+    "'status' must be one of accepted, pending, in_progress, completed, failed, cancelled; got {value}."
+)
+MSG_JOB_CONTENT_TYPE = (
+    "The Content-Type of the request must be text/csv (or multipart/form-data with a file part)."
+)
+
+
+def parse_object_job(body: Mapping[str, Any]) -> SubmitObjectJob:
+    """POST /objects/jobs: {"namespace": "default", "object": name, "operation": create|update|delete}."""
+    _only_keys(body, _JOB_KEYS, co.MSG_BODY_UNKNOWN)
+    namespace = body.get("namespace", "default")
+    if namespace != "default":
+        raise _envelope_error(InvalidValue, MSG_JOB_NAMESPACE.format(value=str(namespace)[:50]))
+    name, operation = body.get("object"), body.get("operation")
+    if name is None or operation is None:
+        field = "object" if name is None else "operation"
+        raise _envelope_error(MissingField, MSG_JOB_FIELD_REQUIRED.format(field=field))
+    if not isinstance(name, str) or not name:
+        raise _envelope_error(InvalidValue, MSG_JOB_OBJECT)
+    if operation not in JOB_OPERATIONS:
+        raise _envelope_error(InvalidValue, MSG_JOB_OPERATION.format(value=str(operation)[:50]))
+    if body.get("filter") is not None:
+        raise _envelope_error(InvalidValue, MSG_JOB_FILTER)
+    return SubmitObjectJob(name, operation)
+
+
+def parse_list_object_jobs(args: Mapping[str, str]) -> ListObjectJobs:
+    """GET /objects/jobs query: pageSize (1-40), status, cursor."""
+    page_size = _int_arg(args, "pageSize", JOB_DEFAULT_PAGE_SIZE, 1, JOB_MAX_PAGE_SIZE, MSG_JOB_PAGE_SIZE)
+    status = args.get("status")
+    if status is not None and status not in JOB_STATUSES:
+        raise InvalidValue(MSG_JOB_STATUS.format(value=status[:50]))
+    return ListObjectJobs(status, page_size, args.get("cursor"))
+
+
+def read_job_file(req: Request) -> bytes:
+    """POST /objects/jobs/{id}/files: the CSV as the body (text/csv, as the SDK sends it) or a `file` part."""
+    if req.mimetype == "text/csv":
+        data: bytes = req.get_data()
+        return data
+    if req.mimetype == "multipart/form-data":
+        storage = req.files.get("file")
+        if storage is not None:
+            content: bytes = storage.read()
+            return content
+        raise MissingField(MSG_JOB_FIELD_REQUIRED.format(field="file"))
+    raise InvalidValue(MSG_JOB_CONTENT_TYPE, status=415)
 
 
 # ---- the emulator's own bodies (/_mock) --------------------------------------------------------------------

@@ -82,3 +82,20 @@ class PageRequest:
     page: int
     page_size: int
     filters: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SubmitObjectJob:
+    """POST /objects/jobs: the object (in the default namespace) and create, update or delete."""
+
+    object: str
+    operation: str
+
+
+@dataclass(frozen=True)
+class ListObjectJobs:
+    """GET /objects/jobs: a status filter and the page after the cursor job."""
+
+    status: str | None
+    page_size: int
+    cursor: str | None
