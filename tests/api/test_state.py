@@ -250,3 +250,20 @@ def test_bad_document_is_refused_and_changes_nothing(manual_app: Flask, change: 
     assert message.startswith("Invalid state document: ")
     assert problem in message
     assert client.get("/_mock/state").data == before
+
+
+def test_a_failed_job_keeps_its_reason(make_app: Callable[..., Flask]) -> None:
+    client = make_app(bulk_progression="immediate").test_client()
+    auth = _auth(client)
+    client.post("/_mock/faults", json={"fault": "job-failed", "path": "/v1/bulk", "failAfterRows": 1})
+    key = post_bulk(client, auth, file=DELETE_RS, params={"actionType": "DeleteRevenueSchedule"}).get_json()
+    before = client.get(f"/v1/bulk/{key['bulkKey']}", headers=auth).get_json()
+    snapshot = client.get("/_mock/state").data
+    client.post("/_mock/reset")
+    assert client.put("/_mock/state", data=snapshot, content_type="application/json").status_code == 200
+    after = client.get(f"/v1/bulk/{key['bulkKey']}", headers=auth).get_json()
+    # processId is new in every answer (as in Zuora); everything else is the same.
+    assert {**after, "processId": None} == {**before, "processId": None}
+    assert before["status"] == "Failed" and before["reasons"][0]["message"].startswith(
+        "The mass action failed"
+    )

@@ -15,7 +15,7 @@ from zuora_mock.core.fixtures import FixtureError, Seed, SeedFile
 
 JOB_KEYS = (
     "key", "actionType", "status", "uploadedBy", "uploadedAt", "startedAt", "endedAt", "inputSize", "total",
-    "successes", "errors", "position", "file", "upload",
+    "successes", "errors", "position", "failureReason", "file", "upload",
 )  # fmt: skip
 UPLOAD_KEYS = ("text", "csvName", "rawHeader", "header", "newline", "bom")
 SAVED_STATUSES = (PENDING, COMPLETED, STOPPED, FAILED)
@@ -77,6 +77,9 @@ def _job(body: dict[str, Any], where: str) -> tuple[Job, tuple[str, bytes] | Non
     job.successes = need_count(body, "successes", where) or 0
     job.errors = need_count(body, "errors", where) or 0
     job.position = need_count(body, "position", where) or 0
+    reason = body.get("failureReason")
+    if reason is not None:
+        job.failure_reason = need(reason, str, f"{where}.failureReason")
     file = _file(body.get("file"), f"{where}.file", job, status)
     if status != PENDING:
         job.discard()

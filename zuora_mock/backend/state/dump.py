@@ -113,6 +113,7 @@ def _job(job: Job, files: Mapping[str, tuple[str, bytes]], now: float) -> dict[s
         "successes": job.successes,
         "errors": job.errors,
         "position": job.position,
+        "failureReason": job.failure_reason,
         "file": None,
         "upload": None,
     }
