@@ -72,3 +72,15 @@ def test_refs_resolve_and_every_operation_has_a_summary_tag_and_responses() -> N
     assert len(ids) == len(set(ids))
     refs = re.findall(r"#/components/schemas/(\w+)", str(doc))
     assert refs and all(ref in schemas for ref in refs)
+
+
+def test_admin_bodies_have_the_documented_keys(client: Any, auth: dict[str, str]) -> None:
+    """The schemas of the toolkit's answers list exactly the keys the endpoints send."""
+    schemas = document()["components"]["schemas"]
+    rule = client.post("/_mock/faults", json={"fault": "delay", "path": "/nowhere", "delayMs": 1}).get_json()
+    assert list(rule) == list(schemas["FaultRule"]["properties"])
+    client.get("/objects/definitions/default", headers=auth)
+    entry = client.get("/_mock/requests").get_json()["requests"][-1]
+    assert list(entry) == list(schemas["Journal"]["properties"]["requests"]["items"]["properties"])
+    health = client.get("/_mock/health").get_json()
+    assert list(health) == list(schemas["Health"]["properties"])

@@ -73,6 +73,7 @@ def header(name: str, description: str) -> Param:
 OBJECT = path("object_name", "The custom object's API name, e.g. Vehicle.")
 RECORD = path("record_id", "The record's Id (a UUID).")
 BULK_KEY = path("bulk_key", "The bulkKey POST /v1/bulk answered.")
+JOB_ID = path("job_id", "The id POST /objects/jobs answered.")
 TENANT_Q = query("tenant", "Narrow to one tenant by name.")
 ENTITY = header("Zuora-Entity-Ids", "The entity to act in, when the token has several.")
 IF_MATCH = header("If-Match", "The record's ETag; the write is refused with 412 when it changed.")
@@ -207,6 +208,65 @@ ZUORA_OPS: Final = (
         (OBJECT, ENTITY),
         "BatchRequest",
         ((200, "{} or the failures of a partial success", "Object"), ERR_400, ERR_401, ERR_404),
+    ),
+    Op(
+        "post",
+        "/objects/jobs",
+        TAG_OBJECTS,
+        "Submit a custom object bulk job (create, update or delete).",
+        (ENTITY,),
+        "Object",
+        ((200, "The job", "Object"), ERR_400, ERR_401),
+    ),
+    Op(
+        "post",
+        "/objects/jobs/{job_id}/files",
+        TAG_OBJECTS,
+        "Upload the CSV file of a bulk job.",
+        (JOB_ID, ENTITY),
+        "multipart/form-data",
+        ((200, "The job", "Object"), ERR_400, ERR_401, ERR_404),
+    ),
+    Op(
+        "get",
+        "/objects/jobs/{job_id}",
+        TAG_OBJECTS,
+        "A bulk job's status and counts.",
+        (JOB_ID, ENTITY),
+        None,
+        ((200, "The job", "Object"), ERR_401, ERR_404),
+    ),
+    Op(
+        "get",
+        "/objects/jobs",
+        TAG_OBJECTS,
+        "List bulk jobs.",
+        (
+            ENTITY,
+            query("status", "Only jobs in this status."),
+            SIZE,
+            query("cursor", "Continue after this job."),
+        ),
+        None,
+        ((200, "One page of jobs", "Object"), ERR_400, ERR_401),
+    ),
+    Op(
+        "get",
+        "/objects/jobs/{job_id}/errors",
+        TAG_OBJECTS,
+        "The rows of a bulk job that failed.",
+        (JOB_ID, ENTITY),
+        None,
+        ((200, "The errors", "Object"), ERR_401, ERR_404),
+    ),
+    Op(
+        "patch",
+        "/objects/jobs/{job_id}/cancel",
+        TAG_OBJECTS,
+        "Cancel a bulk job.",
+        (JOB_ID, ENTITY),
+        None,
+        ((200, "The job", "Object"), ERR_400, ERR_401, ERR_404),
     ),
     Op(
         "post",
@@ -388,6 +448,15 @@ ADMIN_OPS: Final = (
         (BULK_KEY,),
         "AdvanceJob",
         ((200, "The job's status", "JobStatus"), ERR_404),
+    ),
+    Op(
+        "post",
+        "/_mock/objects/jobs/{job_id}/advance",
+        TAG_ADMIN,
+        "Manual progression of a custom object bulk job: start it and apply {rows} more rows.",
+        (JOB_ID,),
+        "AdvanceJob",
+        ((200, "The job", "Object"), ERR_404),
     ),
     Op(
         "post",
@@ -700,13 +769,14 @@ SCHEMAS: Final[dict[str, Any]] = {
         method=_STR,
         path=_STR,
         tenant=_STR,
-        times=_INT,
+        times={"type": "integer", "nullable": True, "description": "null: until removed"},
         after=_INT,
         probability=_NUM,
         delayMs=_INT,
         status=_INT,
         body={},
         failAfterRows=_INT,
+        retryAfter=_INT,
     ),
     "FaultRule": _obj(
         id=_STR,
@@ -721,6 +791,7 @@ SCHEMAS: Final[dict[str, Any]] = {
         status=_NULL_INT,
         body={},
         failAfterRows=_NULL_INT,
+        retryAfter=_NULL_INT,
         matched=_INT,
         fired=_INT,
     ),
