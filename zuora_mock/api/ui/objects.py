@@ -59,6 +59,17 @@ def record_columns(schema: dict[str, Any]) -> list[str]:
     return [*custom, *SYSTEM_COLUMNS]
 
 
+def filter_example(schema: dict[str, Any]) -> str:
+    """A q the object accepts, for the filter box's placeholder: its first filterable custom field."""
+    properties = schema.get("properties", {})
+    filterable = schema.get("filterable", [])
+    custom = [name for name in filterable if properties.get(name, {}).get("origin") == "custom"]
+    field = (custom or filterable or ["Id"])[0]
+    kind = properties.get(field, {}).get("type")
+    value = {"integer": ">10", "number": ">10", "boolean": "true"}.get(kind or "", "A*")
+    return f"{field}:{value}"
+
+
 @bp.get("/objects")
 def objects() -> str:
     """Every definition of the selected tenant and entity, with its fields."""
@@ -109,6 +120,7 @@ def records(tenant_name: str, object_name: str) -> str:
         page=page,
         q=q,
         error=error,
+        example=filter_example(schema),
     )
 
 
