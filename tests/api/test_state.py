@@ -186,6 +186,12 @@ def _bad_ledger(doc: dict[str, Any]) -> None:
     _entity(doc)["ledger"]["invoices"][0]["accountId"] = "nobody"
 
 
+def _bad_rate_set(doc: dict[str, Any]) -> None:
+    _entity(doc)["ledger"]["fx_rates"].append(
+        {"rateSetName": ["x"], "date": "2024-01-01", "from": "EUR", "to": "USD", "rate": "1.1"}
+    )
+
+
 def _bad_job(doc: dict[str, Any]) -> None:
     _entity(doc)["jobs"][0]["status"] = "Processing"
 
@@ -213,6 +219,8 @@ BAD_DOCUMENTS: list[tuple[str, Any, str]] = [
     ("no version", lambda d: d.pop("version"), "version: must be 1"),
     ("unknown member", lambda d: d.update(extra=1), "unknown member 'extra'"),
     ("negative clock", lambda d: d.update(clockOffset=-5), "document.clockOffset: must be a number >= 0"),
+    ("clock past any date", lambda d: d.update(clockOffset=1e300), "document.clockOffset: must be a number"),
+    ("fx rate set not text", _bad_rate_set, "malformed billing objects"),
     ("tenants not object", lambda d: d.update(tenants=[]), "document.tenants: must be an object"),
     ("unknown tenant", _unknown_tenant, "tenants.Nobody: unknown tenant"),
     ("missing entity", _missing_entity, "entities: must hold exactly the tenant's entities"),

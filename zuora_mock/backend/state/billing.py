@@ -34,6 +34,9 @@ def load_ledger(raw: Any, where: str) -> Ledger:
         ledger = Ledger(Seed(finance=files))
     except FixtureError as err:
         refuse(err.path, err.problem.replace(".json", ""))
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # A value of a type the seed rules do not look at (an fx rate's rateSetName that is a list, ...).
+        refuse(where, f"malformed billing objects ({type(exc).__name__}: {str(exc)[:200]})")
     ledger.restore_numbering({key: int(value or 0) for key, value in counters.items()})
     return ledger
 

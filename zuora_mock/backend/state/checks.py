@@ -8,6 +8,8 @@ from zuora_mock.core.errors import InvalidValue
 
 T = TypeVar("T")
 MSG_INVALID_STATE = "Invalid state document: {where}: {problem}"
+# Times are epoch seconds and must stay inside what a date can show (the year 5138); counts are far below.
+MAX_NUMBER = 1e11
 _KIND_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "true or false"}
 
 
@@ -35,8 +37,8 @@ def need_number(body: dict[str, Any], key: str, where: str, *, optional: bool = 
     value = body.get(key)
     if value is None and optional and key in body:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        refuse(f"{where}.{key}", "must be a number >= 0" + (" or null" if optional else ""))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_NUMBER:
+        refuse(f"{where}.{key}", "must be a number >= 0 and <= 1e11" + (" or null" if optional else ""))
     return value
 
 
