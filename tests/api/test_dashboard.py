@@ -83,6 +83,8 @@ def test_unknown_tenant_or_object_is_a_404(client: FlaskClient) -> None:
     assert client.get(f"{UI}/objects/nobody/Vehicle").status_code == 404
     assert client.get(f"{UI}/objects/demo/Nothing").status_code == 404
     assert client.get(f"{UI}/objects?tenant=nobody").status_code == 404
+    page = client.get(f"{UI}/objects/demo/%3Cb%3Ebold%3C%2Fb%3E")
+    assert page.mimetype == "text/html" and "<b>bold" not in page.get_data(as_text=True)
 
 
 def test_overview_counts_records_and_masks_the_admin_token(make_app: Any) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from zuora_mock import __version__
 from zuora_mock.api.families import ADMIN_PREFIX
+from zuora_mock.core.errors import ZuoraError
 
 UI_PREFIX = f"{ADMIN_PREFIX}/ui"
 NAV = (
@@ -58,3 +59,9 @@ def pretty_json(value: Any) -> str:
 def compact_json(value: Any) -> str:
     """JSON on one line, for a table cell."""
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@bp.errorhandler(ZuoraError)
+def error_page(err: ZuoraError) -> tuple[str, int]:
+    """An unknown tenant, object, record or job is a page saying so, with the status the API would give."""
+    return render_template("ui/error.html", status=err.status, message=err.message), err.status
