@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SHELL = frozenset({"sh", "bash", "shell"})
 PYTHON = frozenset({"python", "py"})
 RUNNABLE = SHELL | PYTHON
+# Blocks a reader would paste into a terminal although they are not run as they stand (prompts, sessions).
+SESSIONS = frozenset({"console", "shell-session", "pycon"})
 MARKER = re.compile(r"<!--\s*docs-test:\s*(?P<kind>[a-z-]+)(?::?\s*(?P<arg>.*?))?\s*-->")
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 KINDS = frozenset({"skip", "output", "file", "fresh-port"})
@@ -52,6 +54,11 @@ class Block:
     @property
     def runnable(self) -> bool:
         return self.language in RUNNABLE and self.marker in ("", "fresh-port")
+
+    @property
+    def pasteable(self) -> bool:
+        """Commands a reader would paste: they run, or carry a marker that says why not."""
+        return self.language in RUNNABLE | SESSIONS
 
     @property
     def is_shell(self) -> bool:

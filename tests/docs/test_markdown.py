@@ -21,8 +21,8 @@ OUTSIDE = ("../shared", "shared/docs", "/work/", "API notes", "api notes")
 SDK_PAGES = {"OAuthApi.md", "AccountsApi.md", "CustomObjectRecordsApi.md"}
 # A duration or a size in prose: what must come from a bench/ command.
 FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:ms|s|µs|MiB|MB|KiB|KB|GiB)\b")
-# Blocks that run nowhere: the test command itself, the contract suite, Docker.
-MOST_NOT_RUN = 6
+# Blocks that run nowhere: the test command itself, the contract suite, Docker, opening a browser, apt-get.
+MOST_NOT_RUN = 9
 
 
 def slug(heading: str) -> str:
@@ -62,6 +62,17 @@ def prose_lines(path: Path) -> list[tuple[int, str]]:
 def test_every_code_block_says_its_language(path: Path) -> None:
     unlabelled = [block.where for block in blocks(path) if not block.language]
     assert unlabelled == [], "label each block (sh, python, json, text, yaml, ...) so the doc tests know it"
+
+
+def test_every_pasteable_block_runs_or_says_why() -> None:
+    """A `console` session is commands a reader pastes as much as an `sh` block: run it, or mark it."""
+    unmarked = [
+        f"{block.where} ({block.language})"
+        for path in documents()
+        for block in blocks(path)
+        if block.pasteable and not block.runnable and block.marker not in ("skip", "file")
+    ]
+    assert unmarked == [], "make it an sh/python block the doc tests run, or add a docs-test skip marker"
 
 
 def test_few_blocks_are_skipped_and_each_says_why() -> None:
