@@ -41,6 +41,10 @@ def find_browser() -> tuple[str, str] | None:
     """(chromium, chromedriver) when both are installed (Debian: apt-get install chromium chromium-driver)."""
     browser = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
     driver = next((found for name in DRIVER_NAMES if (found := shutil.which(name))), None)
+    # GitHub's runner images ship Chrome with its driver in $CHROMEWEBDRIVER, off the PATH.
+    bundled = Path(os.environ.get("CHROMEWEBDRIVER", "")) / "chromedriver"
+    if driver is None and os.environ.get("CHROMEWEBDRIVER") and bundled.is_file():
+        driver = str(bundled)
     return (browser, driver) if browser and driver else None
 
 
