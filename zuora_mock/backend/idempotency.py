@@ -130,7 +130,7 @@ class HasKeys(Protocol):
 
 
 class KeyOwners:
-    """Which tenant holds each key: Zuora answers 422 to "a mismatch of tenant IDs", so keys are not shared."""
+    """Which tenant holds each key: Zuora answers 422 to "a mismatch of tenant IDs": keys are not shared."""
 
     def __init__(self) -> None:
         self._owners: dict[str, HasKeys] = {}

@@ -1,1 +1,1 @@
-"""What every layer may use: errors, settings, ids, the clock and fixture loading; imports nothing above it."""
+"""What every layer may use: errors, settings, ids, clock, fixture loading; imports nothing above it."""

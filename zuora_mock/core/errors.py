@@ -42,7 +42,7 @@ MSG_CONCURRENCY_LIMIT = (
 
 
 class ZuoraError(Exception):
-    """Base of every error the emulator answers with; class attributes are defaults an instance may override."""
+    """Base of every error the emulator answers with; class attributes are defaults an instance overrides."""
 
     category: int = 60
     status: int = 500
