@@ -425,6 +425,100 @@ class ZuoraClient:
             "POST", f"/objects/batch/default/{object_name}", json_body={"action": action}, **kwargs
         )
 
+    # -- v1 reads of what mass actions change ----------------------------------------------------------------
+
+    def get_revenue_schedule(self, rs_number: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/revenue-schedules/{rs_number}")
+
+    def list_revenue_schedules_of_charge(self, charge_key: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/revenue-schedules/subscription-charges/{charge_key}")
+
+    def get_revenue_schedule_of_invoice_item(self, invoice_item_id: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/revenue-schedules/invoice-items/{invoice_item_id}")
+
+    def get_payment(self, payment_key: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/payments/{payment_key}")
+
+    def list_payments(
+        self, *, page: int | None = None, page_size: int | None = None, **filters: str
+    ) -> dict[str, Any]:
+        """GET /v1/payments; filters by accountId, number, status or currency (keyword arguments)."""
+        params = {**filters, **_paging(page, page_size)}
+        return self._call_object("GET", "/v1/payments", params=params or None)
+
+    def list_accounting_codes(
+        self, *, page: int | None = None, page_size: int | None = None
+    ) -> dict[str, Any]:
+        return self._call_object("GET", "/v1/accounting-codes", params=_paging(page, page_size) or None)
+
+    def get_accounting_code(self, code_id: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/accounting-codes/{code_id}")
+
+    def get_account(self, account_key: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/accounts/{account_key}")
+
+    def get_account_summary(self, account_key: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/v1/accounts/{account_key}/summary")
+
+    def get_custom_exchange_rates(
+        self, currency: str, start_date: str, end_date: str, *, rate_set_name: str | None = None
+    ) -> dict[str, Any]:
+        params = {"startDate": start_date, "endDate": end_date}
+        if rate_set_name is not None:
+            params["rateSetName"] = rate_set_name
+        return self._call_object("GET", f"/v1/custom-exchange-rates/{currency}", params=params)
+
+    # -- custom object bulk jobs (/objects/jobs) -------------------------------------------------------------
+
+    def create_object_job(self, object_name: str, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """POST /objects/jobs: a pending create, update or delete job for one object."""
+        body = {"namespace": "default", "object": object_name, "operation": operation}
+        return self._call_object("POST", "/objects/jobs", json_body=body, **kwargs)
+
+    def upload_object_job_file(
+        self, job_id: str, file: bytes, *, filename: str = "records.csv", **kwargs: Any
+    ) -> dict[str, Any]:
+        """POST /objects/jobs/{id}/files: the job's one CSV file (sent as a multipart file part)."""
+        files = {"file": (filename, file, "text/csv")}
+        return self._call_object("POST", f"/objects/jobs/{job_id}/files", files=files, **kwargs)
+
+    def get_object_job(self, job_id: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/objects/jobs/{job_id}")
+
+    def list_object_jobs(
+        self, *, status: str | None = None, page_size: int | None = None, cursor: str | None = None
+    ) -> dict[str, Any]:
+        params = {"status": status, "pageSize": page_size, "cursor": cursor}
+        sent = {name: str(value) for name, value in params.items() if value is not None}
+        return self._call_object("GET", "/objects/jobs", params=sent or None)
+
+    def list_object_job_errors(self, job_id: str) -> dict[str, Any]:
+        return self._call_object("GET", f"/objects/jobs/{job_id}/errors")
+
+    def cancel_object_job(self, job_id: str, **kwargs: Any) -> dict[str, Any]:
+        return self._call_object("PATCH", f"/objects/jobs/{job_id}/cancel", **kwargs)
+
+    def wait_for_object_job(
+        self, job_id: str, *, timeout: float = 60.0, interval: float = 0.1
+    ) -> dict[str, Any]:
+        """Poll GET /objects/jobs/{id} until the job is completed, failed or cancelled (or the timeout)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.get_object_job(job_id)
+            if job.get("status") in ("completed", "failed", "cancelled") or time.monotonic() >= deadline:
+                return job
+            time.sleep(interval)
+
+
+def _paging(page: int | None, page_size: int | None) -> dict[str, str]:
+    """The page and pageSize query parameters of a v1 list read, when given."""
+    found = {}
+    if page is not None:
+        found["page"] = str(page)
+    if page_size is not None:
+        found["pageSize"] = str(page_size)
+    return found
+
 
 def raise_for_zuora(response: httpx.Response) -> None:
     """Raise ZuoraAPIError for a non-2xx response or a 2xx body with ``"success": false``."""

@@ -12,6 +12,7 @@ from flask import Flask
 
 from tests.api.test_bulk_upload import assert_v1_error
 from tests.conftest import MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
+from zuora_mock.core.fixtures import default_fixtures_dir
 
 FLEET = "f189dba4-de79-4620-89dd-c2f808683ba1"
 JOB_KEYS = [
@@ -449,3 +450,20 @@ def test_idempotency_key_replays_the_submission(manual: Jobs) -> None:
     again = manual.submit(**{"Idempotency-Key": "job-1"}).get_json()
     assert first == again
     assert manual.get("/objects/jobs").get_json()["count"] == 1
+
+
+def test_the_demo_sample_import_file(immediate: Jobs) -> None:
+    sample = default_fixtures_dir() / "seed" / "custom_objects" / "Vehicle-import.csv"
+    job_id = immediate.new()
+    done = immediate.upload(job_id, sample.read_bytes()).get_json()
+    assert (done["status"], done["recordsProcessed"]) == ("completed", 22)
+    errors = immediate.errors(job_id)
+    assert [(e["row"], e["code"]) for e in errors] == [(22, 71012520), (23, 71012530)]
+    assert immediate.record_count() == SEEDED_VEHICLES + 20
+    listed = immediate.get("/objects/records/default/Vehicle?pageSize=1000").get_json()["records"]
+    record = next(r for r in listed if r["VIN__c"] == "IMPORT00000000001")
+    assert (record["Features__c"], record["Electric__c"], record["ModelYear__c"]) == (
+        "GPS;Telematics;EVCharging",
+        True,
+        2019,
+    )

@@ -112,3 +112,29 @@ def test_accounting_codes_and_fx_rates_through_typed_apis(sdk: ModuleType, sdk_c
     )
     assert rates.success is True and rates.inverse is True
     assert rates.to_dict()["rates"] == [{"2025-12-24": {"CAD": 0.73}}]
+
+
+def test_custom_object_jobs_api_imports_rows(sdk: ModuleType, sdk_client: Any, vehicle: str) -> None:
+    """CustomObjectJobsApi end to end: submit, upload text/csv, poll, errors, list and cancel."""
+    api = sdk.CustomObjectJobsApi(sdk_client.api_client)
+    request = sdk.CustomObjectBulkJobRequest.from_dict(
+        {"namespace": "default", "object": vehicle, "operation": "create"}
+    )
+    job = api.post_custom_object_bulk_job(request)
+    assert (job.status, job.object, job.operation) == ("pending", vehicle, "create")
+    csv = "DeviceId__c,Mileage__c\nSDK-1,10\nSDK-2,many\n"
+    uploaded = api.post_upload_file_for_custom_object_bulk_job("text/csv", job.id, csv)
+    assert uploaded.status in ("accepted", "in_progress", "completed")
+    deadline = time.monotonic() + 30
+    while api.get_custom_object_bulk_job(job.id).status != "completed" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done = api.get_custom_object_bulk_job(job.id)
+    assert (done.status, done.records_processed) == ("completed", 2)
+    errors = api.get_custom_object_bulk_job_errors(job.id).errors
+    assert [(e.row, e.record.additional_properties) for e in errors] == [
+        (3, {"DeviceId__c": "SDK-2", "Mileage__c": "many"})
+    ]
+    listed = api.get_all_custom_object_bulk_jobs(page_size=40, status="completed")
+    assert job.id in [j.id for j in listed.jobs]
+    other = api.post_custom_object_bulk_job(request)
+    assert api.p_atch_custom_object_bulk_job(other.id).status == "cancelled"
