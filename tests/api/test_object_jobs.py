@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.api.test_bulk_upload import assert_v1_error
+from tests.api.test_permissions import RESTRICTED_CLIENT, RESTRICTED_SECRET, fixtures_with
 from tests.conftest import MULTI_CLIENT_ID, MULTI_CLIENT_SECRET, MULTI_ENTITIES, fetch_token
 from zuora_mock.core.fixtures import default_fixtures_dir
 
@@ -467,3 +468,37 @@ def test_the_demo_sample_import_file(immediate: Jobs) -> None:
         True,
         2019,
     )
+
+
+@pytest.mark.parametrize(
+    ("permissions", "operation", "code", "message"),
+    [
+        (["view", "delete"], "create", 71012515, "Unauthorized to create object record."),
+        (["view", "delete"], "update", 71012513, "Unauthorized to update object record."),
+        (["view", "edit"], "delete", 71012514, "Unauthorized to delete object record."),
+    ],
+)
+def test_jobs_need_the_custom_objects_permission_of_their_operation(
+    make_app: Callable[..., Flask],
+    tmp_path: Any,
+    permissions: list[str],
+    operation: str,
+    code: int,
+    message: str,
+) -> None:
+    fixtures = fixtures_with(tmp_path, client={"customObjects": permissions})
+    app = make_app(fixtures=fixtures, bulk_progression="manual")
+    restricted = Jobs(app, RESTRICTED_CLIENT, RESTRICTED_SECRET)
+    assert_objects_error(restricted.submit(operation), 403, code, message)
+    allowed = Jobs(app)
+    job_id = allowed.new(operation)
+    assert_objects_error(restricted.upload(job_id, b"id\nx\n"), 403, code, message)
+    assert_objects_error(restricted.cancel(job_id), 403, code, message)
+    assert restricted.get(f"/objects/jobs/{job_id}").status_code == 200
+
+
+def test_reading_jobs_needs_view(make_app: Callable[..., Flask], tmp_path: Any) -> None:
+    fixtures = fixtures_with(tmp_path, client={"customObjects": ["edit", "delete"]})
+    restricted = Jobs(make_app(fixtures=fixtures), RESTRICTED_CLIENT, RESTRICTED_SECRET)
+    response = restricted.get("/objects/jobs")
+    assert_objects_error(response, 403, 71012512, "Unauthorized to view object record.")

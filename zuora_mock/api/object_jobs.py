@@ -15,7 +15,8 @@ from zuora_mock.core.errors import PermissionDenied
 
 bp = Blueprint("object_jobs", __name__, url_prefix=f"{OBJECTS_PREFIX}/jobs")
 
-# Zuora's custom-object permission codes (categories 12-15) and the permission each needs.
+# Zuora's custom-object permission codes (categories 12-15) and the permission each needs; a 403
+# CommonErrorResponse, as api.permissions answers for the operations outside record creates and batches.
 _VIEW = (71012512, "Unauthorized to view object record.", "view")
 _CREATE = (71012515, "Unauthorized to create object record.", "edit")
 _UPDATE = (71012513, "Unauthorized to update object record.", "edit")
@@ -28,7 +29,7 @@ def _require(needed: tuple[int, str, str]) -> None:
     token = context().token
     code, message, permission = needed
     if token is not None and permission not in token.permissions.custom_objects:
-        raise PermissionDenied(message, code=code, status=401)
+        raise PermissionDenied(message, code=code)
 
 
 def _store() -> ObjectJobStore:
