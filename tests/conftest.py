@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conformance import session as conformance
+from tests.conformance.recorder import SESSION as RECORDER
 from zuora_mock import create_app
 from zuora_mock.app import emulator_of
 
@@ -28,6 +30,7 @@ def make_app() -> Iterator[Callable[..., Flask]]:
     def factory(**settings: Any) -> Flask:
         app = create_app(settings, environ={})
         app.config["TESTING"] = True
+        RECORDER.install(app)  # every response is checked against Zuora's spec at the end of the session
         apps.append(app)
         return app
 
@@ -67,6 +70,10 @@ def token(client: FlaskClient) -> str:
 def auth(token: str) -> dict[str, str]:
     """Headers of an authenticated request to the demo tenant."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    conformance.finish(session)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
