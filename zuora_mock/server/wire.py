@@ -45,7 +45,7 @@ REASON_PHRASES = {
     413: "Payload Too Large",
     414: "URI Too Long",
     415: "Unsupported Media Type",
-    422: "Unprocessable Entity",
+    422: "Unprocessable Content",  # Zuora's idempotency guide (and RFC 9110) name it so
     428: "Precondition Required",
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",
