@@ -502,3 +502,15 @@ def test_reading_jobs_needs_view(make_app: Callable[..., Flask], tmp_path: Any) 
     restricted = Jobs(make_app(fixtures=fixtures), RESTRICTED_CLIENT, RESTRICTED_SECRET)
     response = restricted.get("/objects/jobs")
     assert_objects_error(response, 403, 71012512, "Unauthorized to view object record.")
+
+
+def test_the_dashboard_lists_bulk_jobs_with_an_advance_button(manual: Jobs) -> None:
+    job_id = manual.new()
+    manual.upload(job_id, vehicle_rows(3))
+    page = manual.client.get("/_mock/ui/jobs").get_data(as_text=True)
+    assert f'data-object-job="{job_id}" data-status="accepted"' in page
+    assert f"/_mock/objects/jobs/{job_id}/advance" in page
+    manual.advance(job_id)
+    page = manual.client.get("/_mock/ui/jobs").get_data(as_text=True)
+    assert f'data-object-job="{job_id}" data-status="completed"' in page
+    assert f"/_mock/objects/jobs/{job_id}/advance" not in page

@@ -9,6 +9,7 @@ from flask import Response, render_template, request
 from zuora_mock.api.bulk import content_disposition
 from zuora_mock.api.context import emulator
 from zuora_mock.api.ui.blueprint import bp, partial_requested
+from zuora_mock.api.ui.object_jobs import object_job_rows
 from zuora_mock.api.ui.tenancy import all_tenants
 from zuora_mock.backend.massactions.jobs import ENDED
 from zuora_mock.backend.massactions.results import CONTENT_TYPE
@@ -68,7 +69,8 @@ def jobs() -> str:
     tenant = request.args.get("tenant") or None
     rows = job_rows(tenant)
     template = "ui/jobs_rows.html" if partial_requested() else "ui/jobs.html"
-    return render_template(template, rows=rows, tenant=tenant, tenants=all_tenants())
+    object_jobs = object_job_rows(tenant)
+    return render_template(template, rows=rows, tenant=tenant, tenants=all_tenants(), object_jobs=object_jobs)
 
 
 @bp.get("/jobs/<bulk_key>/result")
