@@ -180,10 +180,11 @@ def batch_bodies(ids: list[str]) -> list[bytes]:
 def upload_body() -> tuple[bytes, str]:
     """A 1 MB ImportFXRate CSV as multipart/form-data, and its content type."""
     lines = ["Group ID,Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate,#Source"]
-    index = 0
-    while sum(len(line) + 1 for line in lines) < UPLOAD_BYTES - 64:
+    index, size = 0, len(lines[0]) + 1
+    while size < UPLOAD_BYTES - 64:
         day = f"{2000 + index // 336 % 100:04d}-{index // 28 % 12 + 1:02d}-{index % 28 + 1:02d}"
         lines.append(f"G{index % 97},{day},EUR,USD,1.{index % 9973:04d},ecb")
+        size += len(lines[-1]) + 1
         index += 1
     csv = ("\n".join(lines) + "\n").encode()
     boundary = uuid.uuid4().hex

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response
 
 from zuora_mock import __version__
 from zuora_mock.api.families import ADMIN_PREFIX
-from zuora_mock.api.openapi_spec import JSON, OPERATIONS, SCHEMAS, TAGS, Op, Param
 from zuora_mock.api.responses import json_response
+
+if TYPE_CHECKING:
+    from zuora_mock.api.openapi_spec import Op, Param
 
 OPENAPI_VERSION = "3.0.3"
 DESCRIPTION = (
@@ -30,6 +32,9 @@ def openapi_json() -> Response:
 @cache
 def document() -> dict[str, Any]:
     """The whole document; built once per process (the description is static)."""
+    # The table loads on first use: it is large, and start-up should not pay for it.
+    from zuora_mock.api.openapi_spec import OPERATIONS, SCHEMAS, TAGS
+
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op)
@@ -93,6 +98,8 @@ def _response(text: str, schema: str | None) -> dict[str, Any]:
 
 def _content(schema: str) -> dict[str, Any]:
     """A component schema name is JSON; a media type (has a '/') is that type with an opaque body."""
+    from zuora_mock.api.openapi_spec import JSON
+
     if "/" in schema:
         return {schema: {"schema": {"type": "string"}}}
     return {JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}

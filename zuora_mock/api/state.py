@@ -8,8 +8,6 @@ from flask import Blueprint, Response, request
 from zuora_mock.api.context import emulator
 from zuora_mock.api.families import ADMIN_PREFIX
 from zuora_mock.api.responses import JSON_CONTENT_TYPE, json_response
-from zuora_mock.backend.state import export_state, load_state
-from zuora_mock.backend.state.checks import refuse
 
 bp = Blueprint("state", __name__, url_prefix=ADMIN_PREFIX)
 
@@ -17,6 +15,8 @@ bp = Blueprint("state", __name__, url_prefix=ADMIN_PREFIX)
 @bp.get("/state")
 def read_state() -> Response:
     """A snapshot: every tenant's definitions, records, ledger, mass actions and files, and the clock."""
+    from zuora_mock.backend.state import export_state  # snapshots load on first use: faster start-up
+
     emu = emulator()
     document = export_state(emu.registry, emu.clock, request.args.get("tenant"))
     response = Response(orjson.dumps(document))
@@ -27,6 +27,9 @@ def read_state() -> Response:
 @bp.put("/state")
 def replace_state() -> Response:
     """Load a snapshot; ?tenant=NAME replaces that tenant only. A bad document changes nothing (400)."""
+    from zuora_mock.backend.state import load_state  # snapshots load on first use: faster start-up
+    from zuora_mock.backend.state.checks import refuse
+
     try:
         document = orjson.loads(request.get_data(cache=False))
     except orjson.JSONDecodeError as exc:

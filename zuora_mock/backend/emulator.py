@@ -8,7 +8,6 @@ import threading
 from zuora_mock.backend.faults import Faults, load_fault_file
 from zuora_mock.backend.journal import Journal
 from zuora_mock.backend.limits import RateLimiter, RateLimiterPool, RateState
-from zuora_mock.backend.state.files import load_state_file
 from zuora_mock.backend.tenants import Registry
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.fixtures import load_fixtures
@@ -27,6 +26,9 @@ class Emulator:
         self.fixtures = load_fixtures(settings.fixtures)
         self.registry = Registry(self.fixtures, self.clock, settings)
         if settings.state:
+            # Snapshots (zuora_mock.backend.state) load only when a state file is asked for: faster start-up.
+            from zuora_mock.backend.state.files import load_state_file
+
             load_state_file(self.registry, self.clock, settings.state)
         # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
         self.anonymous_rate = RateLimiter(
