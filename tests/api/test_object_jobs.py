@@ -514,3 +514,13 @@ def test_the_dashboard_lists_bulk_jobs_with_an_advance_button(manual: Jobs) -> N
     page = manual.client.get("/_mock/ui/jobs").get_data(as_text=True)
     assert f'data-object-job="{job_id}" data-status="completed"' in page
     assert f"/_mock/objects/jobs/{job_id}/advance" not in page
+
+
+def test_reset_stops_the_progression_and_forgets_the_jobs(make_app: Callable[..., Flask]) -> None:
+    jobs = Jobs(make_app(bulk_progression="time", bulk_start_delay=3600))
+    job_id = jobs.new()
+    jobs.upload(job_id, vehicle_rows(2))
+    assert jobs.client.post("/_mock/reset").status_code == 200
+    jobs = Jobs(jobs.client.application)
+    assert jobs.get(f"/objects/jobs/{job_id}").status_code == 404
+    assert jobs.get("/objects/jobs").get_json() == {"count": 0, "jobs": []}

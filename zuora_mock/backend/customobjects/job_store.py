@@ -252,6 +252,7 @@ def job_store_for(objects: CustomObjectStore, settings: Settings) -> ObjectJobSt
         store = _STORES.get(objects)
         if store is None:
             store = _STORES[objects] = ObjectJobStore(objects, settings)
+            objects.on_close.append(store.close)
         return store
 
 

@@ -66,6 +66,8 @@ class CustomObjectStore:
         self.lock = lock
         self.zuora_object_exists = zuora_object_exists
         self.objects: dict[str, ObjectData] = {}
+        # Stopped with the store: background work over these records (the bulk jobs' progression).
+        self.on_close: list[Callable[[], None]] = []
 
     # ----- seed -----
 
@@ -77,7 +79,9 @@ class CustomObjectStore:
         return store
 
     def close(self) -> None:
-        """Nothing runs in the background here."""
+        """Stop what works over these records in the background (reset, shutdown)."""
+        for stop in self.on_close:
+            stop()
 
     # ----- definitions -----
 
