@@ -14,6 +14,8 @@ ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
 DASHBOARD_PREFIX = f"{ADMIN_PREFIX}/ui"
 # Open even with an admin token: the Docker HEALTHCHECK and the description of the admin API itself.
 PUBLIC_PATHS = frozenset({f"{ADMIN_PREFIX}/health", f"{ADMIN_PREFIX}/openapi.json"})
+# The dashboard checks the same token itself (a browser signs in once and keeps it in a cookie).
+OWN_GUARD_PREFIX = f"{ADMIN_PREFIX}/ui/"
 # The endpoints a tenant's own OAuth token may call; each of them narrows what it does to that tenant.
 TENANT_ENDPOINTS = frozenset(
     {

@@ -51,6 +51,7 @@ class RequestContext:
     fault: FaultRule | None = None
     job_failure: JobFailure | None = None
     admin_tenant: str | None = None
+    rule_tenant: str | None = None  # the tenant fault rules were matched against (the client's, for /oauth)
 
     def entity_data(self) -> EntityData:
         """The stores of the selected entity, for the views of tenant paths (/v1, /objects)."""

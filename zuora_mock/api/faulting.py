@@ -48,6 +48,7 @@ _WRITE_PATHS = ("/objects/batch/", "/objects/records/")
 
 def check(ctx: RequestContext, tenant: str | None) -> Response | None:
     """The answer of the first rule that fires for this request (None lets it through), after any latency."""
+    ctx.rule_tenant = tenant
     emu = emulator()
     delay = emu.latency_seconds()
     if delay:

@@ -33,57 +33,52 @@ def record(ctx: RequestContext, response: Response) -> None:
         return
     cut = emu.settings.journal_body_bytes
     environ = request.environ
-    aborted = bool(environ.get(ABORT_KEY))
+    aborted = ABORT_KEY in environ
     journal.record(
         Exchange(
-            time=time.time(),
-            tenant=_tenant(ctx),
-            method=request.method,
-            path=request.path,
-            query=environ.get("QUERY_STRING", ""),
-            headers=tuple(
-                (key, value)
-                for key, value in environ.items()
-                if key.startswith("HTTP_") or key in _HEADER_NAMES
+            time.time(),
+            _tenant(ctx, response.status_code),
+            environ["REQUEST_METHOD"],
+            environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace"),
+            environ.get("QUERY_STRING", ""),
+            tuple(
+                [(key, value) for key, value in environ.items() if key[:5] == "HTTP_" or key in _HEADER_NAMES]
             ),
-            body=_request_body(cut),
-            status=None if aborted else response.status_code,
-            response_type=response.mimetype or "",
-            response_body=b"" if aborted or response.direct_passthrough else response.get_data()[:cut],
-            duration_ms=(time.perf_counter() - ctx.started) * 1000 if ctx.started else 0.0,
-            fault=ctx.fault.id if ctx.fault is not None else None,
+            _request_body(cut),
+            None if aborted else response.status_code,
+            response.mimetype or "",
+            b"" if aborted or response.direct_passthrough else response.get_data()[:cut],
+            (time.perf_counter() - ctx.started) * 1000 if ctx.started else 0.0,
+            ctx.fault.id if ctx.fault is not None else None,
         )
     )
 
 
-def _tenant(ctx: RequestContext) -> str | None:
+def _tenant(ctx: RequestContext, status: int) -> str | None:
+    """The token's tenant; for a token request the client's, known before it ran or made by it."""
     if ctx.tenant is not None:
         return ctx.tenant.name
-    if ctx.family == OAUTH and "form" in request.__dict__:
-        tenant = emulator().registry.tenant_for_client(request.form.get("client_id", ""))
-        return tenant.name if tenant is not None else None
-    return None
+    if ctx.family != OAUTH or ctx.rule_tenant is not None or status != 200:
+        return ctx.rule_tenant
+    tenant = emulator().registry.tenant_for_client(request.form.get("client_id", ""))
+    return tenant.name if tenant is not None else None
 
 
 def _request_body(cut: int) -> Any:
     """The raw body (JSON and the rest), or forms as fields; multipart parts once the view parsed them."""
-    mimetype = request.mimetype
-    if mimetype == _MULTIPART:
+    content_type = request.environ.get("CONTENT_TYPE", "")
+    if content_type.startswith(_MULTIPART):
         return _multipart() if "files" in request.__dict__ else None
-    if mimetype == _FORM:
-        return {"form": list(request.form.items(multi=True))} if "form" in request.__dict__ else None
-    data = request.get_data(cache=True) if _body_read() else b""
-    return data[:cut]
+    if content_type.startswith(_FORM):
+        return ("form", tuple(request.form.items(multi=True))) if "form" in request.__dict__ else None
+    data = getattr(request, "_cached_data", None)
+    return data[:cut] if data else b""
 
 
-def _body_read() -> bool:
-    """Whether the view (or the gzip inflater) already read the body: the journal never reads one itself."""
-    return getattr(request, "_cached_data", None) is not None
-
-
-def _multipart() -> dict[str, Any]:
-    parts: list[dict[str, Any]] = [
-        {"name": name, "value": value} for name, value in request.form.items(multi=True)
+def _multipart() -> tuple[str, tuple[tuple[tuple[str, Any], ...], ...]]:
+    """The parts of a parsed multipart form: fields with their values, files with the head of their bytes."""
+    parts: list[tuple[tuple[str, Any], ...]] = [
+        (("name", name), ("value", value)) for name, value in request.form.items(multi=True)
     ]
     for name, storage in request.files.items(multi=True):
         stream = storage.stream
@@ -97,15 +92,15 @@ def _multipart() -> dict[str, Any]:
         except (OSError, ValueError):
             size, head = None, b""
         parts.append(
-            {
-                "name": name,
-                "fileName": storage.filename,
-                "size": size,
-                "contentType": storage.mimetype,
-                "head": head,
-            }
+            (
+                ("name", name),
+                ("fileName", storage.filename),
+                ("size", size),
+                ("contentType", storage.mimetype),
+                ("head", head),
+            )
         )
-    return {"parts": parts}
+    return ("parts", tuple(parts))
 
 
 # ---- reading: GET /_mock/requests --------------------------------------------------------------------------
@@ -157,10 +152,10 @@ def _header(raw: tuple[tuple[str, str], ...], key: str) -> str:
 
 
 def _describe_body(body: Any, content_type: str) -> Any:
-    if isinstance(body, dict) and "form" in body:
-        return {name: REDACTED if name in SECRET_FIELDS else value for name, value in body["form"]}
-    if isinstance(body, dict) and "parts" in body:
-        return {"parts": [_describe_part(part) for part in body["parts"]]}
+    if isinstance(body, tuple) and body[0] == "form":
+        return {name: REDACTED if name in SECRET_FIELDS else value for name, value in body[1]}
+    if isinstance(body, tuple) and body[0] == "parts":
+        return {"parts": [_describe_part(dict(part)) for part in body[1]]}
     if not body:
         return None
     return _describe_bytes(body, content_type.split(";", 1)[0].strip())
