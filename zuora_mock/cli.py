@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from zuora_mock import __version__
-from zuora_mock.core.settings import SETTINGS, Setting
+from zuora_mock.core.settings import SETTINGS, Setting, unknown_variables
 
 PORT = next(setting for setting in SETTINGS if setting.name == "port")
+BY_NAME = {setting.name: setting for setting in SETTINGS}
 MSG_OPEN_ADMIN = (
     "zuora-mock: warning: listening on {host} without an admin token: anyone reaching the port can reset "
     "tenants, move the clock and read the request journal; set ZUORA_MOCK_ADMIN_TOKEN (see docs/testing.md)"
@@ -88,6 +89,28 @@ def _port(raw: str) -> int:
         raise argparse.ArgumentTypeError(f"invalid port {raw!r}: expected a number from 0 to 65535") from None
 
 
+def _flag_values(args: argparse.Namespace) -> dict[str, object]:
+    """The flags given, each parsed by its setting's parser; a bad value raises ValueError naming the flag."""
+    values: dict[str, object] = {}
+    for name, value in vars(args).items():
+        if value is None:
+            continue
+        setting = BY_NAME[name]
+        if isinstance(value, str):
+            try:
+                value = setting.parse(value)
+            except ValueError as exc:
+                raise ValueError(f"{setting.flag}: {exc}") from None
+        values[name] = value
+    return values
+
+
+def _warn_unknown_variables() -> None:
+    """One line per ZUORA_MOCK_* variable that no setting reads (most often a typo)."""
+    for warning in unknown_variables():
+        print(f"zuora-mock: warning: {warning}", file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] in (["record"], ["replay"]):
@@ -103,7 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     extra = dict(args.extra)
     del args.extra
-    overrides = {**extra, **{key: value for key, value in vars(args).items() if value is not None}}
+    _warn_unknown_variables()
+    try:
+        # Flag values are checked here so that an error names the flag; --set values keep the setting's name.
+        overrides = {**extra, **_flag_values(args)}
+    except ValueError as exc:
+        print(f"zuora-mock: error: {exc}", file=sys.stderr)
+        return 1
 
     from zuora_mock.api.admin import DASHBOARD_PATH
     from zuora_mock.app import create_app, emulator_of

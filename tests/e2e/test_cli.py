@@ -325,6 +325,63 @@ ERROR_CASES = [
         "zuora-mock: error: ZUORA_MOCK_STRICT_CLIENTS: expected true or false, got 'maybe'",
     ),
     (
+        "flag bad value names the flag",
+        ["--token-ttl", "0"],
+        None,
+        {},
+        {},
+        1,
+        "zuora-mock: error: --token-ttl: expected a positive integer, got '0'",
+    ),
+    (
+        "empty host flag",
+        ["--host", ""],
+        None,
+        {},
+        {},
+        1,
+        (
+            "zuora-mock: error: --host: expected an IP address or host name (0.0.0.0 for every interface), "
+            "got ''"
+        ),
+    ),
+    (
+        "empty host variable",
+        [],
+        None,
+        {},
+        {"ZUORA_MOCK_HOST": ""},
+        1,
+        (
+            "zuora-mock: error: ZUORA_MOCK_HOST: expected an IP address or host name (0.0.0.0 for every "
+            "interface), got ''"
+        ),
+    ),
+    (
+        "base url not absolute",
+        ["--base-url", "zuora.example.com"],
+        None,
+        {},
+        {},
+        1,
+        (
+            "zuora-mock: error: --base-url: expected an absolute http:// or https:// URL (no query or "
+            "fragment), got 'zuora.example.com'"
+        ),
+    ),
+    (
+        "base url variable not http",
+        [],
+        None,
+        {},
+        {"ZUORA_MOCK_BASE_URL": "ftp://zuora.example.com"},
+        1,
+        (
+            "zuora-mock: error: ZUORA_MOCK_BASE_URL: expected an absolute http:// or https:// URL (no query "
+            "or fragment), got 'ftp://zuora.example.com'"
+        ),
+    ),
+    (
         "fixtures dir missing",
         ["--fixtures", "{dir}/absent"],
         None,
@@ -444,6 +501,19 @@ def test_port_in_use_is_one_line_and_exit_1() -> None:
         )
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"zuora-mock: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_unknown_variables_warn_with_the_closest_known_name() -> None:
+    """A typo in a variable name is one warning line; the project's own test variables get none."""
+    env = {"ZUORA_MOCK_TOKEN_TL": "60", "ZUORA_MOCK_XYZZY": "1", "ZUORA_MOCK_REGEN_CORPUS": "0"}
+    with CliServer(env=env) as server:
+        status, _, _ = call(server.url + "/_mock/health")
+        assert status == 200
+        server.stop()
+    assert server.stderr_lines == [
+        "zuora-mock: warning: unknown variable ZUORA_MOCK_TOKEN_TL (did you mean ZUORA_MOCK_TOKEN_TTL?)\n",
+        "zuora-mock: warning: unknown variable ZUORA_MOCK_XYZZY\n",
+    ]
 
 
 # ---- the README's install, run and test commands --------------------------------------------------------

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from zuora_mock.core.settings import ENV_PREFIX, SETTINGS, ConfigError, load_settings, settings_table
+from zuora_mock.core.settings import (
+    ENV_PREFIX,
+    SETTINGS,
+    ConfigError,
+    load_settings,
+    settings_table,
+    unknown_variables,
+)
 
 pytestmark = pytest.mark.emulator_only
 
@@ -39,6 +46,14 @@ def test_defaults_without_environment_or_overrides() -> None:
         ({"ZUORA_MOCK_FIXTURES": ""}, {}, "fixtures", None),
         ({"ZUORA_MOCK_TOKEN_TTL": "60"}, {"token_ttl": "120"}, "token_ttl", 120),
         ({"OTHER_PORT": "1"}, {}, "port", 8080),
+        (
+            {"ZUORA_MOCK_BASE_URL": "https://rest.apisandbox.zuora.com/"},
+            {},
+            "base_url",
+            "https://rest.apisandbox.zuora.com/",
+        ),
+        ({"ZUORA_MOCK_BASE_URL": ""}, {}, "base_url", None),
+        ({"ZUORA_MOCK_LOG_FORMAT": "json"}, {}, "log_format", "json"),
     ],
 )
 def test_layering(env: dict[str, str], overrides: dict[str, Any], name: str, expected: Any) -> None:
@@ -78,6 +93,29 @@ def test_layering(env: dict[str, str], overrides: dict[str, Any], name: str, exp
             "ZUORA_MOCK_BULK_PROGRESSION: expected one of immediate, time, manual, got 'fast'",
         ),
         ({}, {"colour": "red"}, "unknown setting 'colour'"),
+        (
+            {"ZUORA_MOCK_HOST": " "},
+            {},
+            "ZUORA_MOCK_HOST: expected an IP address or host name (0.0.0.0 for every interface), got ' '",
+        ),
+        (
+            {},
+            {"base_url": "https://h/?x=1"},
+            "base_url: expected an absolute http:// or https:// URL (no query or fragment), got 'https://h/?x=1'",
+        ),
+        (
+            {"ZUORA_MOCK_BASE_URL": "http://h:99999"},
+            {},
+            (
+                "ZUORA_MOCK_BASE_URL: expected an absolute http:// or https:// URL (no query or fragment), "
+                "got 'http://h:99999'"
+            ),
+        ),
+        (
+            {"ZUORA_MOCK_LOG_FORMAT": "yaml"},
+            {},
+            "ZUORA_MOCK_LOG_FORMAT: expected one of text, json, got 'yaml'",
+        ),
         ({}, {"v1_error_status": "500"}, "v1_error_status: expected one of 200, 4xx, got '500'"),
     ],
 )
@@ -115,3 +153,40 @@ def test_readme_configuration_table_is_the_generated_one() -> None:
 def test_settings_table_has_one_row_per_setting() -> None:
     rows = settings_table().splitlines()[2:]
     assert [row.split("|")[1].strip().strip("`") for row in rows] == [s.name for s in SETTINGS]
+
+
+@pytest.mark.parametrize(
+    ("env", "warnings"),
+    [
+        ({"ZUORA_MOCK_PORT": "1", "ZUORA_MOCK_URL": "http://x", "PATH": "/bin"}, []),
+        (
+            {"ZUORA_MOCK_TOKEN_TL": "1"},
+            ["unknown variable ZUORA_MOCK_TOKEN_TL (did you mean ZUORA_MOCK_TOKEN_TTL?)"],
+        ),
+        (
+            {"ZUORA_MOCK_LOG_REQUEST": "1", "ZUORA_MOCK_XYZZY": "1"},
+            [
+                "unknown variable ZUORA_MOCK_LOG_REQUEST (did you mean ZUORA_MOCK_LOG_REQUESTS?)",
+                "unknown variable ZUORA_MOCK_XYZZY",
+            ],
+        ),
+        ({"ZUORA_MOCK_REGEN_CORPUS": "1", "ZUORA_MOCK_CONFORMANCE": "0", "ZUORA_MOCK_UI_ARTIFACTS": "a"}, []),
+    ],
+)
+def test_unknown_variables_name_the_closest_known_one(env: dict[str, str], warnings: list[str]) -> None:
+    assert unknown_variables(env) == warnings
+
+
+def test_every_variable_the_repository_mentions_is_known() -> None:
+    """A ZUORA_MOCK_* name in the code, tests or docs is a setting or one of the project's own variables."""
+    root = README.parent
+    mentioned: set[str] = set()
+    for folder in ("zuora_mock", "tests", "docs", "bench"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in (".py", ".md") and path.is_file():
+                mentioned.update(
+                    re.findall(r"ZUORA_MOCK_[A-Z0-9_]*[A-Z0-9]", path.read_text(errors="replace"))
+                )
+    mentioned.update(re.findall(r"ZUORA_MOCK_[A-Z0-9_]*[A-Z0-9]", README.read_text()))
+    typos = {"ZUORA_MOCK_TOKEN_TL", "ZUORA_MOCK_LOG_REQUEST", "ZUORA_MOCK_XYZZY"}
+    assert unknown_variables(dict.fromkeys(mentioned - typos, "")) == []

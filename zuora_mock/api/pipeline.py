@@ -56,6 +56,8 @@ CODE_ORG = 90000010
 CONCURRENCY_LIMIT_TYPE = "Default"
 RETRY_AFTER_CONCURRENCY = "120"
 IDEMPOTENT_METHODS = ("POST", "PATCH")
+# Where the request's tenant is left for the server's request log (which runs after the app, outside Flask).
+TENANT_KEY = "zuora_mock.tenant"
 # Headers that belong to the original response and are replayed with it.
 _REPLAYED_HEADERS = ("Content-Type", "Zuora-Request-Id", "ETag", "Location")
 
@@ -185,6 +187,8 @@ def _idempotency(ctx: RequestContext, tenant: Tenant, entity_id: str, now: float
 def finish_response(response: Response) -> Response:
     """after_request: Zuora's response headers, idempotent storage, then compression."""
     ctx = context()
+    if ctx.tenant is not None:
+        request.environ[TENANT_KEY] = ctx.tenant.name  # for the server's request log
     if ctx.replayed:
         ctx.request_id = response.headers.get("Zuora-Request-Id", ctx.request_id)
     response.headers["Zuora-Request-Id"] = ctx.request_id

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "ZUORA_MOCK_"
+# ZUORA_MOCK_* variables the project reads outside Settings (test suites, tools): known, never warned about.
+OTHER_VARIABLES = frozenset(
+    {
+        "ZUORA_MOCK_URL",  # the pytest plugin and the test suites: an emulator already running
+        "ZUORA_MOCK_REGEN_CORPUS",  # tests/api/test_wire_corpus.py: rewrite the recorded exchanges
+        "ZUORA_MOCK_CONFORMANCE",  # tests/conformance: run against a recorded upstream
+        "ZUORA_MOCK_CONFORMANCE_LIMIT",
+        "ZUORA_MOCK_UI_ARTIFACTS",  # tests/ui: where a failed browser test leaves its screenshots
+    }
+)
+MSG_UNKNOWN_VARIABLE = "unknown variable {name}"
 
 
 class ConfigError(ValueError):
@@ -40,6 +53,32 @@ def _choice(*allowed: str) -> Callable[[str], str]:
 def _optional_str(raw: str) -> str | None:
     """An empty value means "not set", so ZUORA_MOCK_FIXTURES= falls back to the default."""
     return raw or None
+
+
+def _host(raw: str) -> str:
+    """An interface to bind; empty is refused, since the OS would read it as every interface."""
+    if not raw.strip():
+        raise ValueError(f"expected an IP address or host name (0.0.0.0 for every interface), got {raw!r}")
+    return raw
+
+
+def _base_url(raw: str) -> str | None:
+    """An absolute http(s) URL such as https://rest.apisandbox.zuora.com; empty means "not set"."""
+    if not raw:
+        return None
+    if not _absolute_http_url(raw):
+        raise ValueError(f"expected an absolute http:// or https:// URL (no query or fragment), got {raw!r}")
+    return raw
+
+
+def _absolute_http_url(raw: str) -> bool:
+    """http(s), a host, a valid port, nothing after the path: a prefix generated links can extend."""
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # raises on a port that is not a number or out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not (parts.query or parts.fragment)
 
 
 def _positive_int(raw: str) -> int:
@@ -182,7 +221,9 @@ def _setting(default: Any, parse: Callable[[str], Any], help: str, shown: str | 
 class Settings:
     """The settings in force for one emulator; built once by load_settings, never changed."""
 
-    host: str = _setting("127.0.0.1", str, "Interface the CLI server binds (the Docker image uses 0.0.0.0).")
+    host: str = _setting(
+        "127.0.0.1", _host, "Interface the CLI server binds (the Docker image uses 0.0.0.0)."
+    )
     port: int = _setting(8080, _port, "TCP port of the CLI server; 0 picks a free port.")
     fixtures: str | None = _setting(
         None,
@@ -198,7 +239,7 @@ class Settings:
     )
     base_url: str | None = _setting(
         None,
-        _optional_str,
+        _base_url,
         "Public base URL used in generated links (outputURL); default: the URL the request came in on.",
         "(request URL)",
     )
@@ -292,6 +333,12 @@ class Settings:
         "refused; POST /_mock/reset removes them.",
     )
     log_requests: bool = _setting(False, _bool, "Log one line per request to stderr (the CLI server).")
+    log_format: str = _setting(
+        "text",
+        _choice("text", "json"),
+        "Format of the request log: text (one access-log line) or json (one JSON object per line, for log "
+        "collectors).",
+    )
     server_threads: int = _setting(
         48,
         _positive_int,
@@ -415,6 +462,21 @@ def load_settings(
         if value is not None:
             values[name] = value
     return Settings(**values)
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning per ZUORA_MOCK_* variable nothing reads, naming the closest known one, so typos show."""
+    environ = os.environ if environ is None else environ
+    known = {setting.env for setting in SETTINGS} | OTHER_VARIABLES
+    suffixes = sorted(name.removeprefix(ENV_PREFIX) for name in known)
+    warnings = []
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX) or name in known:
+            continue
+        message = MSG_UNKNOWN_VARIABLE.format(name=name)
+        close = difflib.get_close_matches(name.removeprefix(ENV_PREFIX), suffixes, n=1, cutoff=0.6)
+        warnings.append(f"{message} (did you mean {ENV_PREFIX}{close[0]}?)" if close else message)
+    return warnings
 
 
 def settings_table() -> str:

@@ -31,6 +31,7 @@ def options_from(settings: Settings) -> ServerOptions:
         idle_timeout=settings.idle_timeout,
         max_body_bytes=settings.max_body_bytes,
         log_requests=settings.log_requests,
+        log_format=settings.log_format,
     )
 
 

@@ -35,6 +35,7 @@ class ServerOptions:
     idle_timeout: float
     max_body_bytes: int
     log_requests: bool
+    log_format: str = "text"
 
 
 class ZuoraWSGIServer(TcpWSGIServer):

@@ -17,6 +17,7 @@ from waitress.task import WSGITask
 from waitress.utilities import Error, RequestEntityTooLarge, RequestHeaderFieldsTooLarge, build_http_date
 
 from zuora_mock.api.faulting import ABORT_KEY
+from zuora_mock.server.requestlog import log_line
 
 # The request line and header count Werkzeug's server (http.server) accepted; beyond them: 414 and 431.
 MAX_REQUEST_LINE = 65536
@@ -165,14 +166,8 @@ class ZuoraTask(WSGITask):
         raise ClientDisconnected
 
     def _log(self) -> None:
-        """One line per request, as Werkzeug's server wrote it."""
-        request = self.request
-        when = time.strftime("%d/%b/%Y %H:%M:%S", time.localtime(self.start_time))
-        line = f"{request.command} {request.request_uri} HTTP/{request.version}"
-        sys.stderr.write(
-            f'{self.channel.addr[0]} - - [{when}] "{line}" {self.status.split(" ", 1)[0]} '
-            f"{self.content_bytes_written or '-'}\n"
-        )
+        """One line per request on stderr, in the log_format setting's format."""
+        sys.stderr.write(log_line(self, self.channel.server.options.log_format))
 
 
 class ProtocolErrorTask(ZuoraTask):

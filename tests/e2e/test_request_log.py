@@ -1,0 +1,57 @@
+"""The CLI server's request log (log_requests, log_format) as a real process writes it to a pipe."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.e2e.cli_server import CliServer
+from tests.e2e.test_cli import call, token
+
+pytestmark = pytest.mark.emulator_only
+
+TEXT_LINE = re.compile(r'^127\.0\.0\.1 - - \[[^]]+\] "GET /_mock/health HTTP/1\.1" 200 \d+\n$')
+REQUEST_ID = re.compile(r"^[0-9a-f-]{36}$")
+
+
+def test_text_lines_have_no_colour_codes_on_a_pipe() -> None:
+    with CliServer("--log-requests") as server:
+        call(server.url + "/_mock/health")
+        assert server.stop() == 0
+    # The first line is the start-up health check of CliServer itself; every line is the same shape.
+    assert server.stderr_lines and all(TEXT_LINE.match(line) for line in server.stderr_lines)
+    assert not any("\x1b" in line for line in server.stderr_lines)
+
+
+def test_json_lines_carry_method_path_status_duration_tenant_and_request_id() -> None:
+    with CliServer("--log-requests", "--log-format", "json") as server:
+        auth = {"Authorization": f"Bearer {token(server.url)}"}
+        status, headers, _ = call(server.url + "/objects/definitions/default?x=1", headers=auth)
+        assert status == 200
+        assert server.stop() == 0
+    entries = [json.loads(line) for line in server.stderr_lines]
+    assert all(line.endswith("\n") and "\x1b" not in line for line in server.stderr_lines)
+    last = entries[-1]
+    assert list(last) == ["time", "method", "path", "status", "durationMs", "tenant", "requestId"]
+    assert (last["method"], last["path"], last["status"], last["tenant"]) == (
+        "GET",
+        "/objects/definitions/default",
+        200,
+        "demo",
+    )
+    assert last["requestId"] == headers["Zuora-Request-Id"] and REQUEST_ID.match(last["requestId"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", last["time"])
+    assert isinstance(last["durationMs"], float) and last["durationMs"] >= 0
+    token_entry = next(entry for entry in entries if entry["path"] == "/oauth/token")
+    assert token_entry["status"] == 200 and token_entry["method"] == "POST"
+    health = entries[0]
+    assert (health["path"], health["status"]) == ("/_mock/health", 200) and "tenant" not in health
+
+
+def test_no_log_lines_without_log_requests() -> None:
+    with CliServer("--log-format", "json") as server:
+        call(server.url + "/_mock/health")
+        assert server.stop() == 0
+    assert server.stderr_lines == []
