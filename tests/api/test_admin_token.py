@@ -126,3 +126,15 @@ def test_a_tenant_token_resets_its_own_tenant_only(guarded: Flask) -> None:
 def test_without_an_admin_token_everything_stays_open(client: FlaskClient) -> None:
     assert client.get("/_mock/tenants").status_code == 200
     assert client.post("/_mock/faults", json={"fault": "unavailable"}).status_code == 201
+
+
+def test_a_tenant_token_cannot_rewind_the_shared_clock(guarded: Flask) -> None:
+    client = guarded.test_client()
+    demo = {"Authorization": f"Bearer {fetch_token(client)}"}
+    admin = {"X-Mock-Admin-Token": ADMIN}
+    client.post("/_mock/clock", json={"advance": 60}, headers=admin)
+    assert client.post("/_mock/reset?clock=true", headers=demo).status_code == 403
+    assert client.get("/_mock/clock", headers=admin).get_json()["offset"] == 60
+    answer = client.post("/_mock/reset?clock=true", headers=admin)
+    assert answer.get_json() == {"success": True, "reset": ["demo", "multi-entity"]}
+    assert client.get("/_mock/clock", headers=admin).get_json()["offset"] == 0

@@ -63,6 +63,12 @@ def _admin_error(err: ZuoraError) -> ZuoraError:
     return err
 
 
+def require_admin() -> None:
+    """A part of an operation no tenant token may ask for (state every tenant shares, such as the clock)."""
+    if context().admin_tenant is not None:
+        raise _admin_error(PermissionDenied(MSG_ADMIN_ONLY))
+
+
 def scoped_tenant(asked: str | None) -> str | None:
     """The tenant an operation is narrowed to: the caller's own for a tenant token (which names no other)."""
     own = context().admin_tenant

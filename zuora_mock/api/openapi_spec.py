@@ -414,9 +414,18 @@ ADMIN_OPS: Final = (
         "post",
         "/_mock/reset",
         TAG_ADMIN,
-        "Back to the fixture state, every tenant or one.",
-        (TENANT_Q,),
-        responses=((200, "The tenants reset", "Reset"), ERR_404),
+        "Back to the fixture state, every tenant or one: data, idempotency keys, rate counters; tenants made "
+        "on the fly are removed. Tokens, the journal and fault rules stay.",
+        (
+            TENANT_Q,
+            query("clock", "true: also put the clock back to real time (admin token only).", "boolean"),
+        ),
+        responses=(
+            (200, "The tenants reset", "Reset"),
+            ERR_400,
+            (403, "A tenant's token asked for clock=true or another tenant", "Error"),
+            ERR_404,
+        ),
     ),
     Op(
         "get",
