@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, fetch_token
+from zuora_mock.app import emulator_of
 
 pytestmark = pytest.mark.emulator_only
 
@@ -190,3 +191,18 @@ def test_recording_changes_no_response(make_app: Any) -> None:
         headers = {k: v for k, v in response.headers if k not in ("Zuora-Request-Id", "RateLimit-Reset")}
         answers.append((response.status_code, headers, response.get_json()))
     assert answers[0] == answers[1]
+
+
+def test_memory_stays_within_the_byte_budget(make_app: Any) -> None:
+    """A long run of large bodies: the ring drops old entries to stay under journal_max_bytes."""
+    app: Flask = make_app(journal_size=1000, journal_max_bytes=64 * 1024, journal_body_bytes=4096)
+    client = app.test_client()
+    token = fetch_token(client)
+    big = {"records": [{"VIN__c": "X" * 17, "Notes__c": "n" * 5000}]}
+    for _ in range(200):
+        client.post(
+            "/objects/records/default/Vehicle", json=big, headers={"Authorization": f"Bearer {token}"}
+        )
+    journal = emulator_of(app).journal
+    assert 0 < len(journal) < 200
+    assert journal._bytes <= 64 * 1024
