@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, request
@@ -75,24 +76,27 @@ def begin_request() -> Response | None:
     """before_request: everything Zuora checks before an operation runs; may answer a replay."""
     ctx = start_context()
     ctx.started = time.perf_counter()
-    track_id = request.headers.get("Zuora-Track-Id")
+    # Headers are read from the WSGI environ (what request.headers reads too) without the proxy's lookups.
+    environ = request.environ
+    track_id = environ.get("HTTP_ZUORA_TRACK_ID")
     ctx.track_id = track_id if track_id is not None and valid_track_id(track_id) else None
     try:
-        return _check(ctx, track_id)
+        return _check(ctx, track_id, environ)
     except ZuoraError as err:
         raise _pipeline_error(err) from None
 
 
-def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
+def _check(ctx: RequestContext, track_id: str | None, environ: dict[str, Any]) -> Response | None:
     """Front door (track id, route, size), then the gateway (token, rate), then the request itself."""
     if track_id is not None and not valid_track_id(track_id):
         raise InvalidValue(MSG_TRACK_ID)
     if request.routing_exception is not None:
         raise request.routing_exception
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
+    length = request.content_length
+    if length is not None and length > limit:
         raise PayloadTooLarge(MSG_BODY_TOO_LARGE.format(limit=limit))
-    body_error = request.environ.get(BODY_ERROR_KEY)
+    body_error = environ.get(BODY_ERROR_KEY)
     if ctx.family not in (V1, OBJECTS):
         if body_error is not None:
             raise body_error
@@ -102,15 +106,15 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
         return faulting.check(ctx, _client_tenant()) if ctx.family == OAUTH else None
     emu = emulator()
     token = emu.registry.authenticate(
-        request.headers.get("Authorization"), _access_keys(ctx), basic=ctx.family == V1
+        environ.get("HTTP_AUTHORIZATION"), _access_keys(ctx, environ), basic=ctx.family == V1
     )
     tenant = ctx.tenant = token.tenant
     ctx.token = token
     now = emu.clock.now()
     rate = ctx.rate = tenant.rate.hit(now)  # unsuccessful requests count too, as in Zuora
     rate.refuse_if_exceeded()
-    entity_id = ctx.entity_id = _select_entity(token)
-    _check_orgs(tenant)
+    entity_id = ctx.entity_id = _select_entity(token, environ.get("HTTP_ZUORA_ENTITY_IDS"))
+    _check_orgs(tenant, environ.get("HTTP_ZUORA_ORG_IDS"))
     ctx.data = tenant.data(entity_id)
     if body_error is not None:
         # gzip problems are the request's own: a caller without a valid token learns only that (401).
@@ -123,7 +127,7 @@ def _check(ctx: RequestContext, track_id: str | None) -> Response | None:
             )
         ctx.slot = gauge
     # A fault answers before the idempotency key is reserved: the request has no effect at all.
-    return faulting.check(ctx, tenant.name) or _idempotency(ctx, tenant, entity_id, now)
+    return faulting.check(ctx, tenant.name) or _idempotency(ctx, tenant, entity_id, now, environ)
 
 
 def _client_tenant() -> str | None:
@@ -134,16 +138,17 @@ def _client_tenant() -> str | None:
     return found.name if found is not None else None
 
 
-def _access_keys(ctx: RequestContext) -> tuple[str, str] | None:
+def _access_keys(ctx: RequestContext, environ: dict[str, Any]) -> tuple[str, str] | None:
     """apiAccessKeyId / apiSecretAccessKey: accepted by Zuora's v1 API, never by /objects (OAuth required)."""
-    key_id, secret = request.headers.get("apiAccessKeyId"), request.headers.get("apiSecretAccessKey")
-    if ctx.family != V1 or key_id is None or secret is None:
+    if ctx.family != V1:
+        return None
+    key_id, secret = environ.get("HTTP_APIACCESSKEYID"), environ.get("HTTP_APISECRETACCESSKEY")
+    if key_id is None or secret is None:
         return None
     return key_id, secret
 
 
-def _select_entity(token: Token) -> str:
-    header = request.headers.get("Zuora-Entity-Ids")
+def _select_entity(token: Token, header: str | None) -> str:
     if header is None or not header.strip():
         if len(token.entity_ids) > 1:
             raise MissingField(MSG_ENTITY_REQUIRED, code=CODE_ENTITY_MISSING)
@@ -156,8 +161,7 @@ def _select_entity(token: Token) -> str:
     return wanted[0]
 
 
-def _check_orgs(tenant: Tenant) -> None:
-    header = request.headers.get("Zuora-Org-Ids")
+def _check_orgs(tenant: Tenant, header: str | None) -> None:
     if header is None:
         return
     orgs = {part.strip() for part in header.split(",") if part.strip()}
@@ -166,8 +170,10 @@ def _check_orgs(tenant: Tenant) -> None:
         raise PermissionDenied(MSG_ORG_INVALID.format(orgs=",".join(unknown)[:200]), code=CODE_ORG)
 
 
-def _idempotency(ctx: RequestContext, tenant: Tenant, entity_id: str, now: float) -> Response | None:
-    key = request.headers.get("Idempotency-Key")
+def _idempotency(
+    ctx: RequestContext, tenant: Tenant, entity_id: str, now: float, environ: dict[str, Any]
+) -> Response | None:
+    key = environ.get("HTTP_IDEMPOTENCY_KEY")
     if key is None or request.method not in IDEMPOTENT_METHODS:
         return None
     if len(key) > 255 or not key:
@@ -217,23 +223,37 @@ def _limit_headers(ctx: RequestContext, response: Response) -> None:
         return
     if rate is None:
         rate = (tenant.rate if tenant else emulator().anonymous_rate).peek(emulator().clock.now())
-    response.headers["RateLimit-Limit"] = rate.limit_header
-    response.headers["RateLimit-Remaining"] = str(rate.remaining)
-    response.headers["RateLimit-Reset"] = str(rate.reset)
+    items = [
+        ("RateLimit-Limit", rate.limit_header),
+        ("RateLimit-Remaining", str(rate.remaining)),
+        ("RateLimit-Reset", str(rate.reset)),
+    ]
     if ctx.family == V1 and tenant is not None and token is not None and response.status_code != 401:
         # The slot of this request is still held here, so `remaining` already counts it. A request refused
         # before its entity was known reports the gauge of the token's first entity.
         gauge = tenant.concurrency[ctx.entity_id or token.entity_ids[0]]
-        response.headers["Concurrency-Limit-Type"] = CONCURRENCY_LIMIT_TYPE
-        response.headers["Concurrency-Limit-Limit"] = str(gauge.limit)
-        response.headers["Concurrency-Limit-Remaining"] = str(gauge.remaining)
+        items += [
+            ("Concurrency-Limit-Type", CONCURRENCY_LIMIT_TYPE),
+            ("Concurrency-Limit-Limit", str(gauge.limit)),
+            ("Concurrency-Limit-Remaining", str(gauge.remaining)),
+        ]
+    _set_headers(response, items)
+
+
+def _set_headers(response: Response, items: list[tuple[str, str]]) -> None:
+    """response.headers[name] = value for each; appended at once when none is there yet (the usual case)."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}
+    if present.isdisjoint(name.lower() for name, _ in items):
+        headers.extend(items)
+        return
+    for name, value in items:
+        headers[name] = value
 
 
 def _compress(response: Response) -> None:
-    if response.direct_passthrough or "Content-Encoding" in response.headers:
-        return
-    accept = request.headers.get("Accept-Encoding", "")
-    if not accept:
+    accept = request.environ.get("HTTP_ACCEPT_ENCODING", "")
+    if not accept or response.direct_passthrough or "Content-Encoding" in response.headers:
         return
     compressed = maybe_compress(response.get_data(), response.mimetype or "", accept)
     response.vary.add("Accept-Encoding")
@@ -313,11 +333,25 @@ def render(err: ZuoraError) -> Response:
     return json_response(body, status, headers)
 
 
+def _sync_once(ensure_sync: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Flask asks whether each hook and view is a coroutine on every request; the answer never changes."""
+    known: dict[Any, Any] = {}
+
+    def cached(func: Any) -> Any:
+        found = known.get(func)
+        if found is None:
+            found = known[func] = ensure_sync(func)
+        return found
+
+    return cached
+
+
 def install(app: Flask) -> None:
     """Wire the pipeline and the error handlers into an app."""
     app.before_request(begin_request)
     app.after_request(finish_response)
     app.teardown_request(end_request)
+    app.ensure_sync = _sync_once(app.ensure_sync)  # type: ignore[method-assign, assignment]
 
     @app.errorhandler(ZuoraError)
     def on_zuora_error(err: ZuoraError) -> Response:
