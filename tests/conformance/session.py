@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +30,10 @@ def finish(session: pytest.Session) -> None:
     if not ENABLED or not SESSION.kept:
         return
     unique, checked, pairs = session_problems()
+    coverage = os.environ.get("ZUORA_MOCK_CONFORMANCE_COVERAGE")
+    if coverage:  # a file to write the operation x status pairs seen to (one "METHOD /path status count" a line)
+        lines = sorted(f"{op} {status} {n}" for (op, status), n in SESSION.seen.items())
+        Path(coverage).write_text("\n".join(lines) + "\n", encoding="utf-8")
     reporter: Any = session.config.pluginmanager.get_plugin("terminalreporter")
     write = reporter.write_line if reporter is not None else print
     if not unique:
