@@ -31,7 +31,7 @@ def finish(session: pytest.Session) -> None:
         return
     unique, checked, pairs = session_problems()
     coverage = os.environ.get("ZUORA_MOCK_CONFORMANCE_COVERAGE")
-    if coverage:  # a file to write the operation x status pairs seen to (one "METHOD /path status count" a line)
+    if coverage:  # where to write the operation x status pairs seen, "METHOD /path status count" a line
         lines = sorted(f"{op} {status} {n}" for (op, status), n in SESSION.seen.items())
         Path(coverage).write_text("\n".join(lines) + "\n", encoding="utf-8")
     reporter: Any = session.config.pluginmanager.get_plugin("terminalreporter")
