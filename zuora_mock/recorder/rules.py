@@ -102,6 +102,7 @@ JSON_RULES: tuple[tuple[str, Rule], ...] = (
     ("$.uploadedBy", NON_EMPTY),
     ("$.outputURL", LINK),
     ("$.outputSize", COUNTER),
+    ("$..processingTime", COUNTER),
     ("$.processId", PROCESS_ID),
     ("$.access_token", TOKEN),
     ("$.jti", NON_EMPTY),

@@ -5,6 +5,7 @@ then Completed. The replay runs the emulator with `bulk_progression=manual` and,
 moves the job (through the emulator's own `/_mock/bulk/{key}/advance`) to the status and row count the
 recorded answer shows. Before a recorded stop, the job is moved as far as the upstream had got when it
 stopped (read from the next recorded poll of that job). Everything else about the job is then compared.
+Custom object bulk jobs are moved the same way (`/_mock/objects/jobs/{id}/advance`) before each recorded poll.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from typing import Any
 BULK_PATH = re.compile(r"^/v1/bulk/(?P<key>[^/]+)(?P<stop>/stop)?$")
 ADVANCE_PATH = "/_mock/bulk/{key}/advance"
 ENDED = frozenset({"Completed", "Stopped", "Failed"})
+# Custom object bulk jobs are driven the same way, before each recorded GET /objects/jobs/{id}.
+OBJECT_JOB_PATH = re.compile(r"^/objects/jobs/(?P<id>[^/]+)$")
+OBJECT_JOB_ADVANCE_PATH = "/_mock/objects/jobs/{id}/advance"
+OBJECT_JOB_ENDED = frozenset({"completed", "failed"})
 
 # (path, JSON body) -> the emulator's answer body, or None when it refused.
 Admin = Callable[[str, dict[str, Any]], Any]
@@ -47,12 +52,17 @@ class BulkSync:
     def __init__(self, admin: Admin) -> None:
         self.admin = admin
         self.processed: dict[str, int] = {}
+        self.object_rows: dict[str, int] = {}
 
     def before(
         self, exchanges: Sequence[dict[str, Any]], index: int, translate: Callable[[str], str]
     ) -> None:
         """Called before exchanges[index] is sent; `translate` maps upstream ids to the emulator's."""
         request = exchanges[index]["request"]
+        job = OBJECT_JOB_PATH.match(request["path"])
+        if job is not None and request["method"] == "GET":
+            self._reach_object_job(translate(job.group("id")), _job_body(exchanges[index]))
+            return
         match = BULK_PATH.match(request["path"])
         if match is None or request["method"] not in ("GET", "PUT"):
             return
@@ -80,6 +90,20 @@ class BulkSync:
         elif status == "Processing":
             rows = _count(recorded.get("processedCount")) - self.processed.get(key, 0)
             self._advance(key, {"rows": max(rows, 0)})
+
+    def _reach_object_job(self, job_id: str, recorded: dict[str, Any] | None) -> None:
+        """Start and run a custom object bulk job as far as the recorded answer shows it."""
+        status = recorded["status"] if recorded is not None else None
+        done = self.object_rows.get(job_id, 0)
+        if status in OBJECT_JOB_ENDED:
+            body: dict[str, Any] = {}
+        elif status == "in_progress" and recorded is not None:
+            body = {"rows": max(_count(recorded.get("recordsProcessed")) - done, 0)}
+        else:
+            return
+        answer = self.admin(OBJECT_JOB_ADVANCE_PATH.format(id=job_id), body)
+        if isinstance(answer, dict):
+            self.object_rows[job_id] = _count(answer.get("recordsProcessed"))
 
     def _before_stop(
         self, exchanges: Sequence[dict[str, Any]], index: int, recorded_key: str, key: str
