@@ -13,6 +13,8 @@ from zuora_mock.core.errors import PermissionDenied, ZuoraError
 # 15 create; the permission each needs (View, Edit or Delete Custom Objects).
 _CATEGORY = {"view": 12, "update": 13, "delete": 14, "create": 15}
 _NEEDS = {"view": "view", "update": "edit", "delete": "delete", "create": "edit"}
+# A batch is an update or a delete, known only from its body.
+_BATCH_NEEDS = frozenset({_NEEDS["update"], _NEEDS["delete"]})
 _ACTION = {
     "objects.create_definitions": "create",
     "objects.list_definitions": "view",
@@ -43,8 +45,16 @@ class RecordPermissionDenied(ZuoraError):
 def require_custom_objects() -> None:
     """before_request of /objects/...: the operation's Custom Objects permission, else 7101251X."""
     token, endpoint = context().token, request.endpoint or ""
-    action = _batch_action() if endpoint == "objects.batch" else _ACTION.get(endpoint)
-    if token is None or action is None or _NEEDS[action] in token.permissions.custom_objects:
+    if token is None:
+        return
+    granted = token.permissions.custom_objects
+    if endpoint == "objects.batch":
+        if _BATCH_NEEDS.issubset(granted):
+            return  # allowed whatever the action: the body is not parsed twice
+        action: str | None = _batch_action()
+    else:
+        action = _ACTION.get(endpoint)
+    if action is None or _NEEDS[action] in granted:
         return
     code = CODE_CUSTOM_OBJECTS * 100 + _CATEGORY[action]
     noun = "object definition" if "definition" in endpoint else "object record"
