@@ -16,8 +16,9 @@ OTHER_VARIABLES = frozenset(
     {
         "ZUORA_MOCK_URL",  # the pytest plugin and the test suites: an emulator already running
         "ZUORA_MOCK_REGEN_CORPUS",  # tests/api/test_wire_corpus.py: rewrite the recorded exchanges
-        "ZUORA_MOCK_CONFORMANCE",  # tests/conformance: run against a recorded upstream
-        "ZUORA_MOCK_CONFORMANCE_LIMIT",
+        "ZUORA_MOCK_CONFORMANCE",  # tests/conformance: 0 turns the session-end check against the spec off
+        "ZUORA_MOCK_CONFORMANCE_LIMIT",  # how many divergences it prints
+        "ZUORA_MOCK_CONFORMANCE_COVERAGE",  # a file it writes the operation x status pairs seen to
         "ZUORA_MOCK_UI_ARTIFACTS",  # tests/ui: where a failed browser test leaves its screenshots
     }
 )
