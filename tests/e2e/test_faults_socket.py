@@ -197,3 +197,17 @@ def test_cli_warns_when_listening_beyond_loopback_without_an_admin_token(host: s
         assert server.stop() == 0
     warnings = [line for line in server.stderr_lines if "without an admin token" in line]
     assert len(warnings) == (1 if warned else 0)
+
+
+def test_mock_admin_drives_a_manual_mass_action_and_the_clock() -> None:
+    app = create_app({"bulk_progression": "manual"}, environ={})
+    with (
+        BackgroundServer(app) as running,
+        MockAdmin(running.url) as admin,
+        ZuoraClient(running.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET) as zuora,
+    ):
+        key = zuora.create_mass_action("ImportFXRate", RATES)["bulkKey"]
+        assert admin.advance_bulk(key, rows=4)["processedCount"] == 4
+        assert admin.advance_bulk(key)["status"] == "Completed"
+        before = admin.advance_clock(0)["offset"]
+        assert admin.advance_clock(90)["offset"] == before + 90
