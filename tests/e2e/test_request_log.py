@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import select
+import signal
+import subprocess
+import sys
 
 import pytest
 
 from tests.e2e.cli_server import CliServer
-from tests.e2e.test_cli import call, token
+from tests.e2e.test_cli import READY_LINE, call, clean_env, token
 
 pytestmark = pytest.mark.emulator_only
 
@@ -55,3 +61,44 @@ def test_no_log_lines_without_log_requests() -> None:
         call(server.url + "/_mock/health")
         assert server.stop() == 0
     assert server.stderr_lines == []
+
+
+def serve_on_a_terminal(extra_env: dict[str, str]) -> str:
+    """The CLI with stderr on a pseudo-terminal: one request, then what the server wrote to the terminal."""
+    controller, terminal = pty.openpty()
+    env = clean_env(**extra_env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zuora_mock", "--port", "0", "--log-requests"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    os.close(terminal)
+    try:
+        assert proc.stdout is not None
+        match = READY_LINE.match(proc.stdout.readline())
+        assert match is not None
+        call(f"http://127.0.0.1:{match.group(1)}/_mock/health")
+        return read_until(controller, b"/_mock/health")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+        os.close(controller)
+
+
+def read_until(fd: int, wanted: bytes) -> str:
+    """Read a pseudo-terminal until a line holding `wanted` has arrived whole."""
+    seen = b""
+    while not (wanted in seen and seen.endswith(b"\n")):
+        ready, _, _ = select.select([fd], [], [], 10)
+        assert ready, seen
+        seen += os.read(fd, 4096)
+    return seen.decode()
+
+
+def test_a_terminal_gets_the_status_coloured_unless_no_color() -> None:
+    assert '"GET /_mock/health HTTP/1.1" \x1b[32m200\x1b[0m ' in serve_on_a_terminal({})
+    plain = serve_on_a_terminal({"NO_COLOR": "1"})
+    assert '"GET /_mock/health HTTP/1.1" 200 ' in plain and "\x1b" not in plain
