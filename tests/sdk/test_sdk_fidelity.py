@@ -36,8 +36,9 @@ def test_an_unknown_file_is_an_api_exception_not_a_zip(sdk: ModuleType, sdk_clie
 
 
 def test_token_401_carries_www_authenticate(
-    sdk: ModuleType, zuora_mock_server: RunningEmulator, sdk_credentials: tuple[str, str]
+    sdk: ModuleType, zuora_mock_server: RunningEmulator, sdk_credentials: tuple[str, str], sdk_client: Any
 ) -> None:
+    # sdk_client signed in first: the client id is known with its secret, so "wrong" is a wrong secret.
     api_client = sdk.ApiClient(sdk.Configuration(host=zuora_mock_server.url))
     with pytest.raises(sdk.ApiException) as info:
         sdk.OAuthApi(api_client).create_token(
