@@ -137,11 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from zuora_mock.api.admin import DASHBOARD_PATH
     from zuora_mock.app import create_app, emulator_of
     from zuora_mock.core.fixtures import FixtureError
-    from zuora_mock.core.memory import tune_malloc
     from zuora_mock.core.settings import ConfigError
     from zuora_mock.server import base_url, build_server
 
-    tune_malloc()  # a long-running server: large request buffers go back to the OS once freed
     try:
         app = create_app(overrides)
     except (ConfigError, FixtureError) as exc:

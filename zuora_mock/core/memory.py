@@ -1,33 +1,36 @@
-"""Process-wide allocator tuning for the long-running server, so freed request buffers go back to the OS."""
+"""Give freed request buffers back to the OS, so a long-running server's memory follows what it holds."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import sys
+from collections.abc import Callable
 
-# glibc's mallopt parameters (malloc.h).
-M_MMAP_THRESHOLD = -3
-M_ARENA_MAX = -8
-# Blocks from this size up are mapped on their own and unmapped when freed. Setting it fixes the threshold:
-# glibc would otherwise raise it after each large free, and megabyte request bodies would then stay in the
-# heap as fragments; a few arenas keep the server's threads from each holding their own high-water mark.
-MMAP_THRESHOLD = 128 * 1024
-ARENA_MAX = 2
+# A request body this large leaves megabytes of freed heap behind; smaller ones are not worth a trim.
+TRIM_AFTER_BYTES = 512 * 1024
 
 
-def tune_malloc() -> bool:
-    """Apply the settings above on Linux with glibc; elsewhere do nothing. Returns whether they took."""
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim on Linux, else None (other allocators manage their own memory)."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     name = ctypes.util.find_library("c")
     if name is None:
-        return False
+        return None
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        function: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
     except (OSError, AttributeError):
+        return None
+    return function
+
+
+_TRIM = _malloc_trim()
+
+
+def trim() -> bool:
+    """Return the heap's free pages to the OS (once after a large request, never per request)."""
+    if _TRIM is None:
         return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_ARENA_MAX, ARENA_MAX))
+    _TRIM(0)
+    return True

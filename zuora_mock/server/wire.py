@@ -17,6 +17,7 @@ from waitress.task import WSGITask
 from waitress.utilities import Error, RequestEntityTooLarge, RequestHeaderFieldsTooLarge, build_http_date
 
 from zuora_mock.api.faulting import ABORT_KEY
+from zuora_mock.core.memory import TRIM_AFTER_BYTES, trim
 from zuora_mock.server.requestlog import log_line
 
 # The request line and header count Werkzeug's server (http.server) accepted; beyond them: 414 and 431.
@@ -153,6 +154,8 @@ class ZuoraTask(WSGITask):
         super().finish()
         if self.channel.server.log_requests:
             self._log()
+        if (self.request.content_length or 0) >= TRIM_AFTER_BYTES:
+            trim()  # a megabyte body and its parsed copies were just freed: hand the pages back
 
     def write(self, data: bytes) -> None:
         if not self.wrote_header and (self.environ or {}).get(ABORT_KEY):
