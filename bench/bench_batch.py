@@ -1,7 +1,10 @@
 """Batch-update benchmark: POST /objects/batch/default/Vehicle, 1,000 records, against a parse-only baseline.
 
-Run: python bench/bench_batch.py [--seconds S] [--rss-records N]. Prints figures; compares only numbers
-measured in this run, on this machine.
+Run: python bench/bench_batch.py [--seconds S] [--rss-records N] [--data-dir DIR]. Prints figures; compares
+only numbers measured in this run, on this machine.
+With --data-dir the emulator keeps its state in DIR (docs/state.md): every batch is committed durably before
+it is answered; the target is then throughput >= 0.3x the baseline's (time <= 1 / 0.3), and the memory part
+is skipped.
 1. Latency (real threaded servers on 127.0.0.1, one keep-alive connection each): a 1,000-record update of
    5 fields (about 170 KB with realistic values) posted to the emulator (bearer auth, validation of every
    record, one atomic apply) next to a bare Flask endpoint on the same kind of server that only parses the
@@ -33,6 +36,7 @@ from zuora_mock.server import BackgroundServer
 RECORDS = 1000
 DEMO_CLIENT = ("5e6f7a8b-0c1d-4e2f-9a3b-4c5d6e7f8a9b", "demo-secret-2fQ9xLk7TzR4vW1p")
 TARGET_RATIO = 2.0
+TARGET_RATIO_PERSISTED = 1 / 0.3
 TARGET_P50_MS = 40.0
 TARGET_RSS_MB = 300.0
 
@@ -170,10 +174,16 @@ def summary(name: str, latencies: list[float]) -> dict[str, float]:
     return figures
 
 
-def run(seconds: float, max_requests: int, rss_records: int) -> int:
-    app = create_app(
-        {"rate_limit_minute": 10**9, "rate_limit_hour": 10**9, "rate_limit_day": 10**9}, environ={}
-    )
+def run(seconds: float, max_requests: int, rss_records: int, data_dir: str | None = None) -> int:
+    config: dict[str, object] = {
+        "rate_limit_minute": 10**9,
+        "rate_limit_hour": 10**9,
+        "rate_limit_day": 10**9,
+    }
+    if data_dir:
+        config["data_dir"] = data_dir
+    target = TARGET_RATIO_PERSISTED if data_dir else TARGET_RATIO
+    app = create_app(config, environ={})
     ok = True
     with BackgroundServer(app) as emulator, BackgroundServer(baseline_app()) as floor:
         conn = Connection(emulator.url)
@@ -208,13 +218,18 @@ def run(seconds: float, max_requests: int, rss_records: int) -> int:
         floor_ = summary("floor (orjson parse only)", latencies["orjson"])
         emu = summary("emulator (full batch)", latencies["emulator"])
         ratio = emu["p50"] / base["p50"]
-        ok &= ratio <= TARGET_RATIO and emu["p50"] < TARGET_P50_MS
+        ok &= ratio <= target and (data_dir is not None or emu["p50"] < TARGET_P50_MS)
         print(
-            f"  time per request vs baseline (p50/p50): {ratio:.2f}x (target <= {TARGET_RATIO}x); "
+            f"  time per request vs baseline (p50/p50): {ratio:.2f}x (target <= {target:.2f}x); "
+            f"throughput {1 / ratio:.2f}x the baseline's; "
             f"vs the orjson floor {emu['p50'] / floor_['p50']:.2f}x; "
             f"p50 {emu['p50']:.1f} ms (target < {TARGET_P50_MS:.0f} ms)"
         )
         base_conn.close()
+        if data_dir:
+            conn.close()
+            print("targets met" if ok else "TARGETS MISSED")
+            return 0 if ok else 1
 
         before = rss_mb()
         start = time.perf_counter()
@@ -241,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-requests", type=int, default=1000, help="cap on measured requests per server")
     parser.add_argument("--rss-records", type=int, default=100_000, help="records held for the RSS figure")
+    parser.add_argument("--data-dir", help="keep the emulator's state in this directory (persistence on)")
     args = parser.parse_args(argv)
-    return run(args.seconds, args.max_requests, max(args.rss_records, RECORDS))
+    return run(args.seconds, args.max_requests, max(args.rss_records, RECORDS), args.data_dir)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ CODE_ORG = 90000010
 CONCURRENCY_LIMIT_TYPE = "Default"
 RETRY_AFTER_CONCURRENCY = "120"
 IDEMPOTENT_METHODS = ("POST", "PATCH")
+WRITING_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 # Where the request's tenant is left for the server's request log (which runs after the app, outside Flask).
 TENANT_KEY = "zuora_mock.tenant"
 # Headers that belong to the original response and are replayed with it.
@@ -195,6 +196,8 @@ def finish_response(response: Response) -> Response:
     ctx = context()
     if ctx.tenant is not None:
         request.environ[TENANT_KEY] = ctx.tenant.name  # for the server's request log
+    if not ctx.replayed and request.method in WRITING_METHODS and emulator().persistence is not None:
+        _persist(ctx)
     if ctx.replayed:
         ctx.request_id = response.headers.get("Zuora-Request-Id", ctx.request_id)
     response.headers["Zuora-Request-Id"] = ctx.request_id
@@ -215,6 +218,19 @@ def finish_response(response: Response) -> Response:
     _compress(response)
     _close_if_body_unread(response)
     return response
+
+
+def _persist(ctx: RequestContext) -> None:
+    """With `data_dir`, commit what the request wrote before its response (and idempotent replay) exists."""
+    emu = emulator()
+    if ctx.family == ADMIN:
+        emu.persist(None)
+    elif ctx.family == OAUTH:
+        persistence = emu.persistence
+        if persistence is not None and persistence.tenants_changed(emu.registry):
+            emu.persist(None)  # a tenant made on the fly for a new client id
+    elif ctx.tenant is not None:
+        emu.persist(ctx.tenant.name)
 
 
 def _limit_headers(ctx: RequestContext, response: Response) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from typing import TYPE_CHECKING
 
 from zuora_mock.backend.faults import Faults, load_fault_file
 from zuora_mock.backend.journal import Journal
@@ -12,6 +13,9 @@ from zuora_mock.backend.tenants import Registry
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.fixtures import load_fixtures
 from zuora_mock.core.settings import Settings, parse_latency
+
+if TYPE_CHECKING:
+    from zuora_mock.backend.persistence import Persistence
 
 # Keys of a token request that names no known client are cut to this length (a client id is 36 characters).
 _CLIENT_KEY_LENGTH = 64
@@ -30,6 +34,9 @@ class Emulator:
             from zuora_mock.backend.state.files import load_state_file
 
             load_state_file(self.registry, self.clock, settings.state)
+        self.persistence: Persistence | None = None
+        if settings.data_dir:
+            self.persistence = _open_persistence(settings.data_dir, self.registry, self.clock)
         # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
         self.anonymous_rate = RateLimiter(
             {
@@ -79,4 +86,27 @@ class Emulator:
     def close(self) -> None:
         """Stop background work (mass action workers) of every tenant and release held requests."""
         self.closing.set()
+        persistence, self.persistence = self.persistence, None
+        if persistence is not None:
+            persistence.close(self.registry, self.clock)
         self.registry.close()
+
+    def persist(self, tenant_name: str | None) -> None:
+        """Commit a write before its response leaves: one tenant, or (None) every tenant and the clock."""
+        persistence = self.persistence
+        if persistence is not None:
+            persistence.save(self.registry, self.clock, None if tenant_name is None else [tenant_name])
+
+
+def _open_persistence(data_dir: str, registry: Registry, clock: Clock) -> Persistence:
+    """Open the database; load the state it keeps, or keep the starting state when it holds none."""
+    from zuora_mock.backend.persistence import Persistence
+    from zuora_mock.backend.state.load import load_state
+
+    persistence = Persistence(data_dir)
+    document = persistence.document()
+    if document is not None:
+        load_state(registry, clock, document)
+    persistence.save(registry, clock)
+    persistence.watch(registry, clock)
+    return persistence

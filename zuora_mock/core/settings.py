@@ -238,6 +238,13 @@ class Settings:
         "State snapshot file (a GET /_mock/state document) loaded at start-up over the fixture state.",
         "(none)",
     )
+    data_dir: str | None = _setting(
+        None,
+        _optional_str,
+        "Directory of an SQLite database that keeps the state across restarts (docs/state.md); "
+        "default: memory only.",
+        "(memory only)",
+    )
     base_url: str | None = _setting(
         None,
         _base_url,

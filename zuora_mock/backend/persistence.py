@@ -1,0 +1,132 @@
+"""The state kept on disk (the `data_dir` setting): one SQLite database, each tenant's snapshot as one row.
+
+Durability: WAL journal with synchronous=FULL, so a COMMIT returns only once the WAL is fsynced; the request
+pipeline saves the tenant a request wrote before that request's response leaves, so every acknowledged write
+survives a crash or a `kill -9`. One lock orders taking a tenant's snapshot and committing it, so a later
+commit always holds a later (never an older) state of that tenant.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from zuora_mock.backend.state.dump import VERSION, export_tenant
+from zuora_mock.backend.tenants import Registry, Tenant
+from zuora_mock.core.clock import Clock
+
+DATABASE_NAME = "zuora-mock.sqlite3"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS tenants (name TEXT PRIMARY KEY, body BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+_CLOCK_KEY = "clockOffset"
+_UPSERT_TENANT = (
+    "INSERT INTO tenants (name, body) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body"
+)
+_UPSERT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+# How often background work (mass actions progressing on the clock) is looked at, in seconds.
+WATCH_INTERVAL = 0.2
+
+
+class Persistence:
+    """One SQLite connection under `directory`; every save is one transaction, committed durably."""
+
+    def __init__(self, directory: str) -> None:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path / DATABASE_NAME
+        # Autocommit mode: transactions are opened and committed explicitly, one per save.
+        self.connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=FULL")
+        for statement in _SCHEMA:
+            self.connection.execute(statement)
+        self.lock = threading.Lock()
+        self.saved_names: set[str] = set()
+        # Each tenant's mass action statuses as last committed: a change made in the background shows here.
+        self.job_marks: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    def document(self) -> dict[str, Any] | None:
+        """The kept state as a snapshot document, or None when the database holds none yet."""
+        with self.lock:
+            rows = self.connection.execute("SELECT name, body FROM tenants ORDER BY rowid").fetchall()
+            clock = self.connection.execute("SELECT value FROM meta WHERE key = ?", (_CLOCK_KEY,)).fetchone()
+        if not rows:
+            return None
+        self.saved_names = {name for name, _body in rows}
+        tenants = {name: orjson.loads(body) for name, body in rows}
+        return {"version": VERSION, "clockOffset": float(clock[0]) if clock else 0.0, "tenants": tenants}
+
+    def save(self, registry: Registry, clock: Clock, names: list[str] | None = None) -> None:
+        """Commit the named tenants (None: every tenant, the clock, and removal of tenants now gone)."""
+        with self.lock:
+            everything = names is None
+            chosen = list(registry.tenants) if names is None else names
+            rows = []
+            for name in chosen:
+                tenant = registry.tenants.get(name)
+                if tenant is not None:
+                    # Marks first: a status that changes after them is seen, and saved, by the watcher.
+                    self.job_marks[name] = _job_marks(tenant)
+                    rows.append((name, orjson.dumps(export_tenant(tenant, clock))))
+            cursor = self.connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                cursor.executemany(_UPSERT_TENANT, rows)
+                if everything:
+                    self._drop_others(cursor, set(chosen))
+                    cursor.execute(_UPSERT_META, (_CLOCK_KEY, repr(clock.offset)))
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            if everything:
+                self.saved_names = set(chosen)
+
+    def _drop_others(self, cursor: sqlite3.Cursor, kept: set[str]) -> None:
+        for (name,) in cursor.execute("SELECT name FROM tenants").fetchall():
+            if name not in kept:
+                cursor.execute("DELETE FROM tenants WHERE name = ?", (name,))
+
+    def tenants_changed(self, registry: Registry) -> bool:
+        """Whether a tenant was made or removed since the last full save (a token for a new client id)."""
+        return set(registry.tenants) != self.saved_names
+
+    def watch(self, registry: Registry, clock: Clock) -> None:
+        """Commit a tenant whose mass actions moved on in the background (time progression) within moments."""
+        self._watcher = threading.Thread(
+            target=self._watch, args=(registry, clock), name="zuora-mock-persistence", daemon=True
+        )
+        self._watcher.start()
+
+    def _watch(self, registry: Registry, clock: Clock) -> None:
+        while not self._stop.wait(WATCH_INTERVAL):
+            for name, tenant in list(registry.tenants.items()):
+                if _job_marks(tenant) != self.job_marks.get(name):
+                    self.save(registry, clock, [name])
+
+    def close(self, registry: Registry, clock: Clock) -> None:
+        """Stop the watcher, commit everything once more (background progress included), close the file."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        self.save(registry, clock)
+        with self.lock:
+            self.connection.close()
+
+
+def _job_marks(tenant: Tenant) -> tuple[tuple[str, str, str], ...]:
+    """Every mass action of a tenant with its status, read under the tenant's lock."""
+    with tenant.lock:
+        return tuple(
+            (entity.id, key, job.status)
+            for entity in tenant.entities
+            for key, job in tenant.data(entity.id).bulk.jobs.items()
+        )
