@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.conftest import DEMO_ENTITY, fetch_token
 from zuora_mock import create_app
 from zuora_mock.app import emulator_of
 from zuora_mock.backend.persistence import DATABASE_NAME
+from zuora_mock.core.settings import ConfigError
 
 DELETE_RS = b"Revenue Schedule Number\nRS-00000001\nRS-00000099\n"
 NEW_CLIENT = "0f0e0d0c-0b0a-4909-8807-060504030299"
@@ -137,3 +139,18 @@ def test_a_snapshot_seeds_an_empty_database_only(apps: list[Flask], tmp_path: Pa
     ]
     assert "Tag" not in definitions
     assert DEMO_ENTITY in str(reopened.get("/_mock/state").get_json()["tenants"]["demo"]["entities"])
+
+
+def test_a_file_that_is_no_database_stops_the_start(tmp_path: Path) -> None:
+    (tmp_path / DATABASE_NAME).write_bytes(b"not a database, " * 8)
+    with pytest.raises(ConfigError, match="file is not a database"):
+        create_app({"data_dir": str(tmp_path)}, environ={})
+
+
+def test_a_kept_state_the_fixtures_cannot_take_stops_the_start(apps: list[Flask], tmp_path: Path) -> None:
+    emulator_of(open_app(apps, tmp_path)).close()
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as connection:
+        connection.execute("INSERT INTO tenants (name, body) VALUES ('ghost', '{\"entities\": {}}')")
+    connection.close()
+    with pytest.raises(ConfigError, match=r"the kept state cannot be loaded: .*ghost.*unknown tenant"):
+        create_app({"data_dir": str(tmp_path)}, environ={})

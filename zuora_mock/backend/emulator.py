@@ -36,7 +36,10 @@ class Emulator:
             load_state_file(self.registry, self.clock, settings.state)
         self.persistence: Persistence | None = None
         if settings.data_dir:
-            self.persistence = _open_persistence(settings.data_dir, self.registry, self.clock)
+            # Loaded only with a data directory: the in-memory emulator starts as fast as before.
+            from zuora_mock.backend.persistence import open_persistence
+
+            self.persistence = open_persistence(settings.data_dir, self.registry, self.clock)
         # Unauthenticated requests still see RateLimit-* headers; they are counted in their own bucket.
         self.anonymous_rate = RateLimiter(
             {
@@ -96,17 +99,3 @@ class Emulator:
         persistence = self.persistence
         if persistence is not None:
             persistence.save(self.registry, self.clock, None if tenant_name is None else [tenant_name])
-
-
-def _open_persistence(data_dir: str, registry: Registry, clock: Clock) -> Persistence:
-    """Open the database; load the state it keeps, or keep the starting state when it holds none."""
-    from zuora_mock.backend.persistence import Persistence
-    from zuora_mock.backend.state.load import load_state
-
-    persistence = Persistence(data_dir)
-    document = persistence.document()
-    if document is not None:
-        load_state(registry, clock, document)
-    persistence.save(registry, clock)
-    persistence.watch(registry, clock)
-    return persistence

@@ -16,8 +16,11 @@ from typing import Any
 import orjson
 
 from zuora_mock.backend.state.dump import VERSION, export_tenant
+from zuora_mock.backend.state.load import load_state
 from zuora_mock.backend.tenants import Registry, Tenant
 from zuora_mock.core.clock import Clock
+from zuora_mock.core.errors import ZuoraError
+from zuora_mock.core.settings import ConfigError
 
 DATABASE_NAME = "zuora-mock.sqlite3"
 _SCHEMA = (
@@ -31,6 +34,28 @@ _UPSERT_TENANT = (
 _UPSERT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 # How often background work (mass actions progressing on the clock) is looked at, in seconds.
 WATCH_INTERVAL = 0.2
+
+
+def open_persistence(data_dir: str, registry: Registry, clock: Clock) -> Persistence:
+    """Open the database, load the state it keeps (or keep the starting state); a bad one stops start-up."""
+    where = f"data directory {data_dir}"
+    try:
+        persistence = Persistence(data_dir)
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    try:
+        document = persistence.document()
+        if document is not None:
+            load_state(registry, clock, document)
+        persistence.save(registry, clock)
+    except (sqlite3.Error, orjson.JSONDecodeError) as exc:
+        persistence.connection.close()
+        raise ConfigError(f"{where}: {exc}") from None
+    except ZuoraError as err:
+        persistence.connection.close()
+        raise ConfigError(f"{where}: the kept state cannot be loaded: {err.message}") from None
+    persistence.watch(registry, clock)
+    return persistence
 
 
 class Persistence:
