@@ -154,3 +154,37 @@ def test_a_kept_state_the_fixtures_cannot_take_stops_the_start(apps: list[Flask]
     connection.close()
     with pytest.raises(ConfigError, match=r"the kept state cannot be loaded: .*ghost.*unknown tenant"):
         create_app({"data_dir": str(tmp_path)}, environ={})
+
+
+def test_a_mass_action_caught_processing_comes_back_failed(apps: list[Flask], tmp_path: Path) -> None:
+    config = {"bulk_progression": "time", "bulk_start_delay": 0.0, "bulk_rows_per_second": 0.001}
+    client = open_app(apps, tmp_path, **config).test_client()
+    auth = _auth(client)
+    body = post_bulk(client, auth, file=DELETE_RS, params={"actionType": "DeleteRevenueSchedule"}).get_json()
+    key = body["bulkKey"]
+    deadline = time.monotonic() + WAIT
+    while _status(client, auth, key) != "Processing":
+        assert time.monotonic() < deadline, "the mass action did not start"
+        time.sleep(0.01)
+    while True:
+        again = open_app(apps, tmp_path, **config).test_client()
+        status = _status(again, _auth(again), key)
+        if status == "Failed":
+            break
+        assert status in ("Pending", "Processing"), status
+        assert time.monotonic() < deadline, "the job's start was not committed"
+        time.sleep(0.05)
+
+
+def test_a_pending_mass_action_runs_after_the_restart(apps: list[Flask], tmp_path: Path) -> None:
+    client = open_app(apps, tmp_path, bulk_progression="manual").test_client()
+    auth = _auth(client)
+    body = post_bulk(client, auth, file=DELETE_RS, params={"actionType": "DeleteRevenueSchedule"}).get_json()
+    key = body["bulkKey"]
+    time_config = {"bulk_progression": "time", "bulk_start_delay": 0.0, "bulk_rows_per_second": 0.0}
+    again = open_app(apps, tmp_path, **time_config).test_client()
+    auth = _auth(again)
+    deadline = time.monotonic() + WAIT
+    while _status(again, auth, key) != "Completed":
+        assert time.monotonic() < deadline, "the kept Pending job did not run"
+        time.sleep(0.01)
