@@ -183,6 +183,8 @@ def test_the_image_command_serves_and_its_healthcheck_passes() -> None:
         line = proc.stdout.readline()
         assert READY.search(line), line
         assert READY.search(line).group(1) == f"http://127.0.0.1:{port}"
+        # Read the whole greeting here: communicate() reads the pipe, not what readline() buffered.
+        assert proc.stdout.readline() == f"dashboard: http://127.0.0.1:{port}/_mock/ui/\n"
         check = healthcheck_command()
         healthy = subprocess.run(
             [resolve(check[0]), *check[1:]], env=env, capture_output=True, timeout=TIMEOUT
