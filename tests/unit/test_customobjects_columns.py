@@ -96,3 +96,29 @@ def test_plain_valid_batches_take_the_fast_path(definition, seed):
 )
 def test_anything_unusual_falls_back_to_per_record_checks(definition, values):
     assert not all_plain_and_valid(definition.rules, {"0" * 36: values})
+
+
+def _same_fields_batch(rng: random.Random, pool: dict[str, list], size: int) -> dict[str, dict]:
+    """Every record sends the same fields (each in its own order): the batch the zip transposition takes."""
+    names = rng.sample(sorted(pool), rng.randint(1, 4))
+    return {
+        f"{n:036d}": {name: rng.choice(pool[name]) for name in rng.sample(names, len(names))}
+        for n in range(size)
+    }
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_same_field_batches_pass_every_per_record_check(definition, seed):
+    rng = random.Random(seed)
+    for _ in range(50):
+        records = _same_fields_batch(rng, CANDIDATES, rng.randint(1, 6))
+        if all_plain_and_valid(definition.rules, records):
+            assert all(definition.check_values(values) is False for values in records.values()), records
+    assert all_plain_and_valid(definition.rules, _same_fields_batch(rng, VALID_PLAIN, 20))
+
+
+def test_as_many_fields_but_other_names_is_not_one_column(definition):
+    records = {"0" * 36: {"Plate__c": "AB-1", "Seats__c": 2}, "1" * 36: {"Plate__c": "AB-2", "Nope__c": 2}}
+    assert not all_plain_and_valid(definition.rules, records)
+    records["1" * 36] = {"Plate__c": "AB-2", "Color__c": "Red"}
+    assert all_plain_and_valid(definition.rules, records)

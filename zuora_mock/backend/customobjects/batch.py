@@ -56,6 +56,10 @@ def plan_update(
     failures: list[dict[str, Any]] = []
     # One column-wise pass settles the usual all-valid batch; otherwise each record is checked on its own.
     columns_valid = all_plain_and_valid(definition.rules, records)
+    if columns_valid and (not store_checked or all(map(store_checked.isdisjoint, records.values()))):
+        plain = _plain_plan(stored, records, user_id, timestamp)
+        if plain is not None:
+            return plain, []
     # Keys of a JSON object are unique, so each record appears once and is checked against the stored state.
     for record_id, values in records.items():
         if values.__class__ is not dict:
@@ -91,6 +95,18 @@ def plan_update(
             planned_unique.append((record, current))
         planned[record_id] = record
     return Plan(planned, planned_unique), failures
+
+
+def _plain_plan(
+    stored: Mapping[str, dict[str, Any]], records: Mapping[str, Any], user_id: str, timestamp: str
+) -> Plan | None:
+    """Every record known, every value valid, none a unique or lookup field: one dict merge per record."""
+    if not stored.keys() >= records.keys():
+        return None
+    stamp = {"UpdatedById": user_id, "UpdatedDate": timestamp}
+    return Plan(
+        {record_id: {**stored[record_id], **values, **stamp} for record_id, values in records.items()}, []
+    )
 
 
 def check_delete_ids(ids: list[Any]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ same rule stated for many values; it may answer False when unsure, never True fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -67,7 +67,7 @@ class FieldRule:
         """None for a valid non-null value (the empty string included), else the first problem."""
         raise NotImplementedError
 
-    def column_ok(self, column: list[Any]) -> bool:
+    def column_ok(self, column: Sequence[Any]) -> bool:
         """Whether check() accepts every value of a non-empty column; False when unsure, as here."""
         return False
 
@@ -90,7 +90,7 @@ class BooleanRule(FieldRule):
             return None
         return self.wrong_type(value, "boolean")
 
-    def column_ok(self, column: list[Any]) -> bool:
+    def column_ok(self, column: Sequence[Any]) -> bool:
         return set(map(type, column)) == _BOOL
 
 
@@ -131,7 +131,7 @@ class NumberRule(FieldRule):
             return Failure(m.CODE_INVALID, m.MSG_BELOW_MINIMUM.format(bound=self.minimum, value=value))
         return Failure(m.CODE_INVALID, m.MSG_ABOVE_MAXIMUM.format(bound=self.maximum, value=value))
 
-    def column_ok(self, column: list[Any]) -> bool:
+    def column_ok(self, column: Sequence[Any]) -> bool:
         classes = set(map(type, column))
         if self.kind == "integer":
             if classes != _INT:
@@ -179,7 +179,7 @@ class TextRule(StringRule):
             return self.empty
         return self.too_long(value) if len(value) > self.limit else None
 
-    def column_ok(self, column: list[Any]) -> bool:
+    def column_ok(self, column: Sequence[Any]) -> bool:
         if set(map(type, column)) != _STR:
             return False
         lengths = list(map(len, column))
@@ -212,7 +212,7 @@ class EnumRule(PicklistRule):
             return self.empty if not value else self.not_allowed(value)
         return self.too_long(value) if len(value) > self.limit else None
 
-    def column_ok(self, column: list[Any]) -> bool:
+    def column_ok(self, column: Sequence[Any]) -> bool:
         if set(map(type, column)) != _STR:
             return False
         distinct = set(column)
@@ -261,15 +261,14 @@ class DateTimeRule(FormatRule):
 
     __slots__ = ()
 
-    def column_ok(self, column: list[Any]) -> bool:
-        if (
-            set(map(type, column)) != _STR
-            or self.limit < CANONICAL_DATETIME_LENGTH
-            or not all(map(CANONICAL_DATETIME.fullmatch, column))
-        ):
+    def column_ok(self, column: Sequence[Any]) -> bool:
+        if set(map(type, column)) != _STR or self.limit < CANONICAL_DATETIME_LENGTH:
+            return False
+        distinct = set(column)  # a batch often stamps many records alike: each value is checked once
+        if not all(map(CANONICAL_DATETIME.fullmatch, distinct)):
             return False
         try:
-            all(map(datetime.fromisoformat, column))
+            all(map(datetime.fromisoformat, distinct))
         except ValueError:
             return False
         return True
