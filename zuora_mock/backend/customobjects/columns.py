@@ -29,7 +29,7 @@ def all_plain_and_valid(rules: Mapping[str, FieldRule], records: Mapping[str, An
     return all(rules[name].column_ok(column) for name, column in columns.items())
 
 
-def _same_fields_columns(rows: list[dict[str, Any]]) -> dict[str, Sequence[Any]] | None:
+def _same_fields_columns(rows: list[dict[str, Any]]) -> Mapping[str, Sequence[Any]] | None:
     """The usual batch, every record sending the same fields: transposed by zip, without a loop per value."""
     names = list(rows[0])
     if not names or set(map(len, rows)) != {len(names)}:
@@ -42,7 +42,7 @@ def _same_fields_columns(rows: list[dict[str, Any]]) -> dict[str, Sequence[Any]]
         return None
 
 
-def _mixed_fields_columns(rows: list[dict[str, Any]]) -> dict[str, Sequence[Any]]:
+def _mixed_fields_columns(rows: list[dict[str, Any]]) -> Mapping[str, Sequence[Any]]:
     """Records sending different fields: one pass, each value appended to its field's column."""
     columns: dict[str, list[Any]] = {}
     for values in rows:
