@@ -83,6 +83,6 @@ class FileStore(MutableMapping[str, tuple[str, bytes]]):
 def spill_text(text: str, directory_hint: str = "") -> Path:
     """Write a large text (a mass action upload waiting to run) to a private temporary file."""
     handle, name = tempfile.mkstemp(prefix=SPILL_PREFIX + directory_hint, suffix=".csv")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
+    with os.fdopen(handle, "wb") as stream:  # encoded at once: a text-mode stream costs twice as much
+        stream.write(text.encode("utf-8"))
     return Path(name)

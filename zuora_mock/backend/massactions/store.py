@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ IMMEDIATE, TIME, MANUAL = "immediate", "time", "manual"
 CHUNK_ROWS = 500  # rows applied per hold of the tenant's lock
 _MIN_WAIT, _MAX_WAIT = 0.002, 0.1
 _LOCK_WAIT = 0.05
+PRUNE_MARGIN_SECONDS = 0.001
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class MassActionStore:
         self._wake = threading.Condition(threading.Lock())
         self._worker: threading.Thread | None = None
         self._closed = False
+        # Between the last walk and this time no result file can pass its retention: _prune skips its walk.
+        self._pruned_at = self._prune_due = -math.inf
 
     @classmethod
     def from_seed(cls, seed: Seed, **kwargs: Any) -> MassActionStore:
@@ -197,14 +201,23 @@ class MassActionStore:
         A purged file answers 404 like an expired one; a dropped job answers like an unknown bulk key.
         """
         retention, keep = self.settings.bulk_file_retention, self.settings.bulk_max_jobs
+        if self._pruned_at <= now < self._prune_due and len(self.jobs) <= keep:
+            return
         finished = [job for job in self.jobs.values() if job.ended]
+        due = now + retention
         for job in finished:
-            if job.file_id is not None and job.ended_at is not None and now - job.ended_at >= retention:
+            if job.file_id is None or job.ended_at is None:
+                continue
+            if now - job.ended_at >= retention:
                 self.files.pop(job.file_id, None)
+            else:
+                due = min(due, job.ended_at + retention)
         for job in finished[: max(0, len(finished) - keep)]:
             del self.jobs[job.key]
             if job.file_id is not None:
                 self.files.pop(job.file_id, None)
+        # A job ending from now on ends at `now` or later; a millisecond early keeps float rounding harmless.
+        self._pruned_at, self._prune_due = now, due - PRUNE_MARGIN_SECONDS
 
     def _finish(self, job: Job, now: float) -> None:
         produced = job.finish(now)
