@@ -31,10 +31,12 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     from zuora_mock.api.compression import GzipRequestMiddleware
     from zuora_mock.api.request_class import ZuoraRequest
     from zuora_mock.api.responses import OrjsonProvider
+    from zuora_mock.api.url_rules import LazyBuilderRule
 
     settings = load_settings(config, environ)
     app = Flask(__name__)
     app.request_class = ZuoraRequest
+    app.url_rule_class = LazyBuilderRule
     app.json = OrjsonProvider(app)
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
