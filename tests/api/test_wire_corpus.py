@@ -600,6 +600,19 @@ def v1_errors_as_4xx(s: Session) -> None:
     s.upload("4xx: missing file part", {"actionType": "DeleteRevenueSchedule"}, None)
 
 
+def billing_reads(s: Session) -> None:
+    """v1 reads of what mass actions change: exchange rates keyed by date, an account summary's numbers."""
+    s.upload(
+        "billing: upload ImportFXRate",
+        {"actionType": "ImportFXRate"},
+        b"Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n"
+        b"2025-12-01,EUR,USD,1.1\n2025-12-01,GBP,USD,1.27\n2025-12-02,EUR,USD,1.12\n",
+    )
+    rates = "/v1/custom-exchange-rates/USD?startDate=2025-12-01&endDate=2025-12-03"
+    s.send("billing: custom exchange rates", "GET", rates, headers=s.auth)
+    s.send("billing: account summary", "GET", "/v1/accounts/A00000001/summary", headers=s.auth)
+
+
 # (app name, settings on top of bulk_progression=immediate, parts of the script run on that app in order)
 SCRIPT: tuple[tuple[str, dict[str, Any], tuple[Callable[[Session], None], ...]], ...] = (
     ("gateway", {}, (admin_and_oauth, gateway, entities, reset_and_clock)),
@@ -607,6 +620,7 @@ SCRIPT: tuple[tuple[str, dict[str, Any], tuple[Callable[[Session], None], ...]],
     ("bulk", {}, (login, mass_actions)),
     ("bulk-manual", {"bulk_progression": "manual"}, (login, manual_mass_action)),
     ("v1-4xx", {"v1_error_status": "4xx"}, (login, v1_errors_as_4xx)),
+    ("billing", {}, (login, billing_reads)),
 )
 
 

@@ -37,3 +37,34 @@ def test_an_unknown_key_is_a_not_found_envelope(api: ZuoraClient, path: str) -> 
     body = caught.value.body
     assert body["success"] is False
     assert str(body["reasons"][0]["code"]).endswith("40")
+
+
+def is_number(value: object) -> bool:
+    """A JSON number (not a string, not a boolean)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@pytest.mark.unverified
+def test_an_account_summary_sends_its_amounts_as_numbers(api: ZuoraClient) -> None:
+    """Zuora's example and a captured sandbox summary send numbers where the SDK types strings."""
+    payments = api.list_payments(page_size=1)["payments"]
+    if not payments:
+        pytest.skip("the tenant has no payment, hence no account to summarise")
+    summary = api.get_account_summary(payments[0]["accountId"])
+    assert summary["success"] is True
+    assert is_number(summary["basicInfo"]["balance"])
+    assert all(is_number(invoice["balance"]) for invoice in summary["invoices"])
+    paid = [i for payment in summary["payments"] for i in payment.get("paidInvoices", [])]
+    applied = [invoice["appliedPaymentAmount"] for invoice in paid]
+    assert all(is_number(amount) for amount in applied)
+
+
+@pytest.mark.unverified
+def test_custom_exchange_rates_are_an_object_keyed_by_date(api: ZuoraClient) -> None:
+    """Zuora's example: `rates` maps each date to its `providerExchangeRateDate` and the currencies' rates."""
+    body = api.get_custom_exchange_rates("USD", "2025-11-01", "2025-11-30")
+    assert body["success"] is True and isinstance(body["inverse"], bool)
+    assert isinstance(body["rates"], dict)
+    for day, rates in body["rates"].items():
+        assert rates["providerExchangeRateDate"] == day
+        assert all(is_number(rate) for name, rate in rates.items() if name != "providerExchangeRateDate")

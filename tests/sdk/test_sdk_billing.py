@@ -6,6 +6,7 @@ import time
 from types import ModuleType
 from typing import Any
 
+import pydantic
 import pytest
 
 pytestmark = pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecationWarning")
@@ -96,7 +97,7 @@ def test_mpu_and_accounting_code_read_back_through_typed_apis(sdk: ModuleType, s
     assert paid[0].id in [p.id for p in summary.payments]
 
 
-def test_accounting_codes_and_fx_rates_through_typed_apis(sdk: ModuleType, sdk_client: Any) -> None:
+def test_accounting_codes_and_fx_rates_through_the_sdk(sdk: ModuleType, sdk_client: Any) -> None:
     codes_api = sdk.AccountingCodesApi(sdk_client.api_client)
     listed = codes_api.get_all_accounting_codes(page_size=40)
     cash = next(c for c in listed.accounting_codes if c.name == "Cash")
@@ -107,11 +108,17 @@ def test_accounting_codes_and_fx_rates_through_typed_apis(sdk: ModuleType, sdk_c
         "ImportFXRate",
         "Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate\n2025-12-24,CAD,USD,0.73\n",
     )
-    rates = sdk.CustomExchangeRatesApi(sdk_client.api_client).get_custom_exchange_rates(
-        "USD", start_date="2025-12-24", end_date="2025-12-24"
-    )
-    assert rates.success is True and rates.inverse is True
-    assert rates.to_dict()["rates"] == [{"2025-12-24": {"CAD": 0.73}}]
+    path = "/v1/custom-exchange-rates/USD?startDate=2025-12-24&endDate=2025-12-24"
+    assert raw_get(sdk_client, path) == {
+        "success": True,
+        "inverse": True,
+        "rates": {"2025-12-24": {"providerExchangeRateDate": "2025-12-24", "CAD": 0.73}},
+    }
+    # The SDK models `rates` as a list; Zuora's example (and so the emulator) sends an object keyed by date.
+    # The typed call fails here as it would against Zuora, instead of passing here and failing there.
+    api = sdk.CustomExchangeRatesApi(sdk_client.api_client)
+    with pytest.raises(pydantic.ValidationError, match="GetCustomExchangeRatesDataType"):
+        api.get_custom_exchange_rates("USD", start_date="2025-12-24", end_date="2025-12-24")
 
 
 def test_custom_object_jobs_api_imports_rows(sdk: ModuleType, sdk_client: Any, vehicle: str) -> None:

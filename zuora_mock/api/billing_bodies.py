@@ -176,9 +176,19 @@ def account_summary(a: Account, invoices: list[Invoice], paid: list[Payment]) ->
 
 
 def fx_rates(rates: FxRates) -> dict[str, Any]:
-    """GET /v1/custom-exchange-rates/{currency}: stored rates are 1 unit of the other currency in this one."""
+    """GET /v1/custom-exchange-rates/{currency}: stored rates are 1 unit of the other currency in this one.
+
+    `rates` is an object keyed by date, each day naming itself in `providerExchangeRateDate` before its
+    currencies, as in Zuora's published example (the schema's array of `DATE`/`CURRENCY` placeholders is not
+    what the API sends; see docs/fidelity.md).
+    """
     body: dict[str, Any] = {"success": True, "inverse": True}
     if rates.rate_set_name:
         body["rateSetName"] = rates.rate_set_name
-    body["rates"] = [{day: {c: number(r) for c, r in found.items()}} for day, found in rates.days]
+    body["rates"] = {day: _fx_day(day, found) for day, found in rates.days}
     return body
+
+
+def _fx_day(day: str, found: dict[str, Decimal]) -> dict[str, Any]:
+    """One day of rates: its date, then each currency's rate as a JSON number."""
+    return {"providerExchangeRateDate": day, **{c: number(r) for c, r in found.items()}}
