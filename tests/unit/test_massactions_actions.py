@@ -20,7 +20,7 @@ CARD_USD = "2c92c0f96b1e2a4b016b2f0c3a600011"
 ACH_EUR = "2c92c0f96b1e2a4b016b2f0c3a600012"
 AC_TYPES = (
     "Invoice Item, Invoice Item Adjustment, Credit Memo Item, Debit Memo Item, Product Rate Plan Charge, "
-    "Revenue Schedule, Payment, Refund, Taxation Item, Credit Balance Adjustment"
+    "Revenue Schedule, Payment, Refund, Taxation Item, Credit Balance Adjustment, Invoice Adjustment"
 )
 
 
@@ -74,6 +74,10 @@ def run(ledger: Ledger, action: str, row: dict[str, str]) -> tuple[str, ...] | s
         (
             {"Object Key": "missing", "Object Type": "Invoice Item", "Accounting Code": "Cash"},
             m.TRANSACTION_NOT_FOUND.format(type="Invoice Item", key="missing"),
+        ),
+        (
+            {"Object Key": "IA-00000001", "Object Type": "Invoice Adjustment", "Accounting Code": "Cash"},
+            m.TRANSACTION_NOT_FOUND.format(type="Invoice Adjustment", key="IA-00000001"),
         ),
         (
             {"Object Key": "anything", "Object Type": "Credit Memo Item", "Accounting Code": "Cash"},

@@ -16,6 +16,9 @@ AC_COLUMNS = {
     "On-Account Accounting Code": "onAccountAccountingCode",
 }
 _ITEM_CODES = ("Accounting Code", "Deferred Revenue Accounting Code", "Recognized Revenue Accounting Code")
+# The Object Type values Zuora documents (KC Update Accounting Codes); the ledger holds only invoice items,
+# revenue schedules and payments, so a key of any other type is not found. Invoice Adjustment is listed
+# there as "Deprecated on Production" and still valid.
 AC_OBJECT_TYPES: dict[str, tuple[str, ...]] = {
     "Invoice Item": _ITEM_CODES,
     "Invoice Item Adjustment": _ITEM_CODES,
@@ -27,6 +30,7 @@ AC_OBJECT_TYPES: dict[str, tuple[str, ...]] = {
     "Refund": ("Accounting Code",),
     "Taxation Item": ("Accounting Code",),
     "Credit Balance Adjustment": ("Accounting Code",),
+    "Invoice Adjustment": _ITEM_CODES,
 }
 
 
