@@ -198,7 +198,7 @@ def test_time_progression_applies_jobs_in_upload_order() -> None:
 def test_close_stops_the_worker() -> None:
     store = make_store("time", bulk_start_delay=60.0)
     submit(store)
-    worker = store._worker
+    worker = store.progression.thread
     assert worker is not None and worker.is_alive()
     store.close()
     assert not worker.is_alive()
@@ -218,11 +218,13 @@ def test_close_releases_the_response_file_of_an_unfinished_job() -> None:
 def test_close_while_the_tenant_lock_is_held_does_not_hang() -> None:
     store = make_store("time", bulk_rows_per_second=1.0)
     submit(store)
+    worker = store.progression.thread
+    assert worker is not None
     started = time.monotonic()
     with store.lock:
         store.close()
     assert time.monotonic() - started < 1.5
-    assert not store._worker.is_alive()
+    assert not worker.is_alive()
 
 
 def test_exists_covers_accounts_and_numbered_objects() -> None:

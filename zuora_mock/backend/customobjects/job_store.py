@@ -23,6 +23,7 @@ from zuora_mock.backend.customobjects.jobs import (
 )
 from zuora_mock.backend.customobjects.store import CustomObjectStore
 from zuora_mock.backend.massactions.store import CHUNK_ROWS, IMMEDIATE, MANUAL, TIME
+from zuora_mock.backend.progression import Progression
 from zuora_mock.core import ids
 from zuora_mock.core.errors import InvalidValue, NotFound, RuleRestriction
 from zuora_mock.core.settings import Settings
@@ -46,10 +47,7 @@ class ObjectJobStore:
         self.clock = objects.clock
         self.settings = settings
         self.jobs: dict[str, ObjectJob] = {}
-        self._wake = threading.Condition(threading.Lock())
-        self._worker: threading.Thread | None = None
-        self._closed = False
-        self._kicked = False
+        self.progression = Progression("zuora-mock-objects-jobs", self._tick)
 
     # ---- operations behind the endpoints -------------------------------------------------------------------
 
@@ -134,12 +132,7 @@ class ObjectJobStore:
             return job_id in self.jobs
 
     def close(self) -> None:
-        with self._wake:
-            self._closed = True
-            self._wake.notify_all()
-            worker = self._worker
-        if worker is not None and worker is not threading.current_thread():
-            worker.join(timeout=2)
+        self.progression.close()
 
     # ---- internals -----------------------------------------------------------------------------------------
 
@@ -165,14 +158,7 @@ class ObjectJobStore:
         if mode == IMMEDIATE:
             self._run_to_end(job)
         elif mode == TIME:
-            with self._wake:
-                if self._worker is None and not self._closed:
-                    self._worker = threading.Thread(
-                        target=self._work, name="zuora-mock-objects-jobs", daemon=True
-                    )
-                    self._worker.start()
-                self._kicked = True
-                self._wake.notify()
+            self.progression.kick()
         elif mode != MANUAL:
             raise ValueError(f"unknown bulk_progression {mode!r}")
 
@@ -187,19 +173,6 @@ class ObjectJobStore:
                     self._finish_if_done(job, now)
                     return
                 job.process(CHUNK_ROWS, ids.iso_millis(now))
-
-    def _work(self) -> None:
-        """Time progression: a thread per store moves its jobs with the clock, and ends when none moves."""
-        while True:
-            with self._wake:
-                self._kicked = False
-            wait = self._tick()
-            with self._wake:
-                if self._closed or (wait is None and not self._kicked):
-                    self._worker = None
-                    return
-                if not self._kicked:
-                    self._wake.wait(timeout=wait)
 
     def _tick(self) -> float | None:
         """Step every moving job; the seconds until the next step, None when no job moves."""

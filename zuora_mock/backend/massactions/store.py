@@ -21,6 +21,7 @@ from zuora_mock.backend.massactions.jobs import (
 )
 from zuora_mock.backend.massactions.results import OUTPUT_TYPE
 from zuora_mock.backend.massactions.upload import Upload
+from zuora_mock.backend.progression import Progression
 from zuora_mock.core import ids
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.errors import NotFound, RuleRestriction
@@ -76,10 +77,8 @@ class MassActionStore:
         self.ledger = ledger if ledger is not None else Ledger(Seed())
         self.jobs: dict[str, Job] = {}
         self.files = FileStore(settings.spill_bytes)
-        self._active: list[Job] = []
-        self._wake = threading.Condition(threading.Lock())
-        self._worker: threading.Thread | None = None
-        self._closed = False
+        self._active: list[Job] = []  # time progression: the jobs not ended yet, in upload order (lock held)
+        self.progression = Progression("zuora-mock-bulk", self._tick)
         # Between the last walk and this time no result file can pass its retention: _prune skips its walk.
         self._pruned_at = self._prune_due = -math.inf
 
@@ -100,17 +99,16 @@ class MassActionStore:
         if len(upload.text) > self.settings.spill_bytes:
             upload = upload.spilled(spill_text(upload.text))
         job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now(), failure)
+        mode = self.settings.bulk_progression
         with self.lock:
             self._prune(self.clock.now())
             self.jobs[job.key] = job
-        mode = self.settings.bulk_progression
+            if mode == TIME:
+                self._active.append(job)
         if mode == IMMEDIATE:
             self._run_to_end(job)
         elif mode == TIME:
-            with self._wake:
-                self._active.append(job)
-                self._ensure_worker()
-                self._wake.notify()
+            self.progression.kick()
         return job.key
 
     def status(self, key: str) -> JobStatus:
@@ -127,8 +125,7 @@ class MassActionStore:
             if job.status != STOPPING:
                 job.request_stop()
         if self.settings.bulk_progression == TIME:
-            with self._wake:
-                self._wake.notify()
+            self.progression.kick()
 
     def file(self, file_id: str) -> tuple[str, bytes]:
         with self.lock:
@@ -163,11 +160,9 @@ class MassActionStore:
             return
         with self.lock:
             pending = [job for job in self.jobs.values() if job.status == PENDING]
+            self._active.extend(pending)
         if pending:
-            with self._wake:
-                self._active.extend(pending)
-                self._ensure_worker()
-                self._wake.notify()
+            self.progression.kick()
 
     def find(self, key: str) -> bool:
         with self.lock:
@@ -175,12 +170,7 @@ class MassActionStore:
 
     def close(self) -> None:
         """Stop background processing of this store's jobs."""
-        with self._wake:
-            self._closed = True
-            self._wake.notify_all()
-            worker = self._worker
-        if worker is not None and worker is not threading.current_thread():
-            worker.join(timeout=2)
+        self.progression.close()
         with self.lock:
             for job in self.jobs.values():
                 if not job.ended:
@@ -237,44 +227,29 @@ class MassActionStore:
                     return
                 job.process(self.ledger, CHUNK_ROWS)
 
-    def _ensure_worker(self) -> None:
-        if self._worker is None and not self._closed:
-            self._worker = threading.Thread(target=self._work, name="zuora-mock-bulk", daemon=True)
-            self._worker.start()
-
-    def _work(self) -> None:
-        """Time progression: one thread per store advances its jobs in upload order."""
-        while True:
-            with self._wake:
-                if self._closed:
-                    return
-            wait = self._tick()
-            with self._wake:
-                if self._closed:
-                    return
-                if not self._active:
-                    self._wake.wait()
-                else:
-                    self._wake.wait(timeout=wait)
-
-    def _tick(self) -> float:
-        """Advance every active job to where the clock says it should be; returns seconds to the next step."""
+    def _tick(self) -> float | None:
+        """Advance every active job in upload order to where the clock says; seconds to the next step, None
+        when no job is left to move (the progression thread ends until the next kick)."""
         delay = self.settings.bulk_start_delay
         rate = self.settings.bulk_rows_per_second
-        with self._wake:
+        if not self.lock.acquire(timeout=_LOCK_WAIT):
+            return _MIN_WAIT
+        try:
             active = list(self._active)
+        finally:
+            self.lock.release()
+        if not active:
+            return None
         wait = _MAX_WAIT
         for job in active:
             if not self.lock.acquire(timeout=_LOCK_WAIT):
                 return _MIN_WAIT
             try:
                 wait = min(wait, self._step(job, self.clock.now(), delay, rate))
+                if job.ended and job in self._active:
+                    self._active.remove(job)
             finally:
                 self.lock.release()
-            if job.ended:
-                with self._wake:
-                    if job in self._active:
-                        self._active.remove(job)
         return 0.0 if wait <= 0 else max(wait, _MIN_WAIT)
 
     def _step(self, job: Job, now: float, delay: float, rate: float) -> float:
