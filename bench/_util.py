@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOKEN_FORM = (
     "client_id=5e6f7a8b-0c1d-4e2f-9a3b-4c5d6e7f8a9b&client_secret=demo-secret-2fQ9xLk7TzR4vW1p"
@@ -141,3 +143,21 @@ def measure_startup(
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def batch_bodies(ids: list[str], variants: int = 8) -> list[bytes]:
+    """Update bodies of 5 fields per record, with changing values so every request really writes."""
+    bodies = []
+    for v in range(variants):
+        records = {
+            record_id: {
+                "Notes__c": f"Route {v}-{n % 97}",
+                "OdometerKm__c": 10000.5 + n + v,
+                "ModelYear__c": 2015 + (n + v) % 10,
+                "Status__c": ("Active", "Maintenance")[v % 2],
+                "LastPingAt__c": f"2026-11-{v + 1:02d}T08:{n % 60:02d}:00.000Z",
+            }
+            for n, record_id in enumerate(ids)
+        }
+        bodies.append(orjson.dumps({"action": {"type": "update", "records": records}}))
+    return bodies

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 import orjson
+from _util import batch_bodies
 from flask import Flask, Response, request
 
 from zuora_mock import create_app
@@ -116,24 +117,6 @@ def create_vehicles(conn: Connection, headers: dict[str, str], count: int, tag: 
         assert status == 200, body[:300]
         ids.extend(r["Id"] for r in orjson.loads(body)["records"])
     return ids
-
-
-def batch_bodies(ids: list[str], variants: int = 8) -> list[bytes]:
-    """Update bodies of 5 fields per record, with changing values so every request really writes."""
-    bodies = []
-    for v in range(variants):
-        records = {
-            record_id: {
-                "Notes__c": f"Route {v}-{n % 97}",
-                "OdometerKm__c": 10000.5 + n + v,
-                "ModelYear__c": 2015 + (n + v) % 10,
-                "Status__c": ("Active", "Maintenance")[v % 2],
-                "LastPingAt__c": f"2026-11-{v + 1:02d}T08:{n % 60:02d}:00.000Z",
-            }
-            for n, record_id in enumerate(ids)
-        }
-        bodies.append(orjson.dumps({"action": {"type": "update", "records": records}}))
-    return bodies
 
 
 def measure(

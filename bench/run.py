@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from _util import DEMO_TOKEN_FORM, ROOT, cpu_seconds, free_port, measure_startup
+from _util import DEMO_TOKEN_FORM, ROOT, batch_bodies, cpu_seconds, free_port, measure_startup
 from bench_startup import compile_package
 from loadgen import LoadResult, http_request, run_load
 
@@ -159,24 +159,6 @@ def create_vehicles(port: int, bearer: str) -> list[str]:
     return [record["Id"] for record in orjson.loads(body)["records"]]
 
 
-def batch_bodies(ids: list[str]) -> list[bytes]:
-    """Four 1,000-record updates of 5 fields, with changing values so that every request really writes."""
-    bodies = []
-    for v in range(4):
-        records = {
-            record_id: {
-                "Notes__c": f"Route {v}-{n % 97}",
-                "OdometerKm__c": 10000.5 + n + v,
-                "ModelYear__c": 2015 + (n + v) % 10,
-                "Status__c": ("Active", "Maintenance")[v % 2],
-                "LastPingAt__c": f"2026-11-{v + 1:02d}T08:{n % 60:02d}:00.000Z",
-            }
-            for n, record_id in enumerate(ids)
-        }
-        bodies.append(orjson.dumps({"action": {"type": "update", "records": records}}))
-    return bodies
-
-
 def upload_body() -> tuple[bytes, str]:
     """A 1 MB ImportFXRate CSV as multipart/form-data, and its content type."""
     lines = ["Group ID,Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate,#Source"]
@@ -216,7 +198,7 @@ def workloads(emulator: Server, bearer: str) -> list[Workload]:
 
         return make
 
-    bodies = batch_bodies(create_vehicles(emulator.port, bearer))
+    bodies = batch_bodies(create_vehicles(emulator.port, bearer), variants=4)
     batch = {
         name: (lambda n, t=t: post_json("/objects/batch/default/Vehicle", bodies[n % len(bodies)], t))
         for name, t in (("baseline", None), ("zuora-mock", bearer))
