@@ -211,7 +211,7 @@ def test_accounting_code_of_a_payment_is_read_back(billing: Billing) -> None:
 
 def test_import_fx_rate_is_read_back(billing: Billing) -> None:
     path = "/v1/custom-exchange-rates/USD?startDate=2025-12-01&endDate=2025-12-03"
-    assert billing.get(path).get_json() == {"success": True, "inverse": True, "rates": {}}
+    assert billing.get(path).get_json() == {"success": True, "inverse": False, "rates": {}}
     billing.run(
         "ImportFXRate",
         b"Provider Exchange Rate Date,Currency (From),Currency (To),Exchange Rate,Rate Set Name\n"
@@ -220,18 +220,18 @@ def test_import_fx_rate_is_read_back(billing: Billing) -> None:
     response = billing.get(path)
     assert response.get_json() == {
         "success": True,
-        "inverse": True,
+        "inverse": False,
         "rates": {"2025-12-01": {"providerExchangeRateDate": "2025-12-01", "EUR": 1.1, "GBP": 1.27}},
     }
     # The shape of Zuora's published example, byte for byte in its key order.
     assert response.data == (
-        b'{"success":true,"inverse":true,"rates":{"2025-12-01":'
+        b'{"success":true,"inverse":false,"rates":{"2025-12-01":'
         b'{"providerExchangeRateDate":"2025-12-01","EUR":1.1,"GBP":1.27}}}'
     )
     monthly = billing.get(path + "&rateSetName=Monthly").get_json()
     assert monthly == {
         "success": True,
-        "inverse": True,
+        "inverse": False,
         "rateSetName": "Monthly",
         "rates": {"2025-12-02": {"providerExchangeRateDate": "2025-12-02", "EUR": 1.12}},
     }

@@ -111,7 +111,7 @@ def test_accounting_codes_and_fx_rates_through_the_sdk(sdk: ModuleType, sdk_clie
     path = "/v1/custom-exchange-rates/USD?startDate=2025-12-24&endDate=2025-12-24"
     assert raw_get(sdk_client, path) == {
         "success": True,
-        "inverse": True,
+        "inverse": False,
         "rates": {"2025-12-24": {"providerExchangeRateDate": "2025-12-24", "CAD": 0.73}},
     }
     # The SDK models `rates` as a list; Zuora's example (and so the emulator) sends an object keyed by date.

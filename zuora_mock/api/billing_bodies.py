@@ -178,11 +178,12 @@ def account_summary(a: Account, invoices: list[Invoice], paid: list[Payment]) ->
 def fx_rates(rates: FxRates) -> dict[str, Any]:
     """GET /v1/custom-exchange-rates/{currency}: stored rates are 1 unit of the other currency in this one.
 
-    `rates` is an object keyed by date, each day naming itself in `providerExchangeRateDate` before its
-    currencies, as in Zuora's published example (the schema's array of `DATE`/`CURRENCY` placeholders is not
-    what the API sends; see docs/fidelity.md).
+    That is the direction of Zuora's published example, which says `inverse: false` for it (`/EUR` gives
+    `USD: 0.889`, one dollar in euros in April 2019). `rates` is an object keyed by date, each day naming
+    itself in `providerExchangeRateDate` before its currencies, as in that example (the schema's array of
+    `DATE`/`CURRENCY` placeholders is not what the API sends; see docs/fidelity.md).
     """
-    body: dict[str, Any] = {"success": True, "inverse": True}
+    body: dict[str, Any] = {"success": True, "inverse": False}
     if rates.rate_set_name:
         body["rateSetName"] = rates.rate_set_name
     body["rates"] = {day: _fx_day(day, found) for day, found in rates.days}
