@@ -8,7 +8,7 @@ from flask import Response, render_template, request
 
 from zuora_mock.api.bulk import content_disposition
 from zuora_mock.api.context import emulator
-from zuora_mock.api.ui.blueprint import bp, partial_requested
+from zuora_mock.api.ui.blueprint import partial_requested
 from zuora_mock.api.ui.object_jobs import object_job_rows
 from zuora_mock.api.ui.tenancy import all_tenants
 from zuora_mock.backend.massactions.jobs import ENDED
@@ -63,7 +63,6 @@ def _keys(store: MassActionStore) -> list[str]:
         return list(store.jobs)
 
 
-@bp.get("/jobs")
 def jobs() -> str:
     """The jobs table; ?partial=1 answers its body alone, which the page's script polls while jobs run."""
     tenant = request.args.get("tenant") or None
@@ -73,7 +72,6 @@ def jobs() -> str:
     return render_template(template, rows=rows, tenant=tenant, tenants=all_tenants(), object_jobs=object_jobs)
 
 
-@bp.get("/jobs/<bulk_key>/result")
 def job_result(bulk_key: str) -> Response:
     """The job's result zip, as GET /v1/files/{id} serves it, without needing a tenant's token."""
     store = emulator().registry.bulk_store_of(bulk_key)

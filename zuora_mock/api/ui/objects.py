@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import render_template, request
 
-from zuora_mock.api.ui.blueprint import bp
 from zuora_mock.api.ui.paging import Page, clamp, requested_number, requested_size
 from zuora_mock.api.ui.tenancy import Scope, all_tenants, selected_scope
 from zuora_mock.core.errors import ZuoraError
@@ -70,7 +69,6 @@ def filter_example(schema: dict[str, Any]) -> str:
     return f"{field}:{value}"
 
 
-@bp.get("/objects")
 def objects() -> str:
     """Every definition of the selected tenant and entity, with its fields."""
     scope = selected_scope()
@@ -95,7 +93,6 @@ def _record_counts(scope: Scope | None) -> dict[str, int]:
         return {name: len(found.records) for name, found in store.objects.items()}
 
 
-@bp.get("/objects/<tenant_name>/<object_name>")
 def records(tenant_name: str, object_name: str) -> str:
     """One page of an object's records, filtered with the API's q syntax; a bad filter is shown."""
     scope = _scope(tenant_name)
@@ -124,7 +121,6 @@ def records(tenant_name: str, object_name: str) -> str:
     )
 
 
-@bp.get("/objects/<tenant_name>/<object_name>/<record_id>")
 def record(tenant_name: str, object_name: str, record_id: str) -> str:
     """One record, every field, as the API returns it."""
     scope = _scope(tenant_name)

@@ -9,7 +9,6 @@ from typing import Any
 from flask import render_template
 
 from zuora_mock.api.context import emulator
-from zuora_mock.api.ui.blueprint import bp
 from zuora_mock.backend.tenants import Tenant
 from zuora_mock.core import ids
 
@@ -63,7 +62,6 @@ def settings_in_force() -> list[tuple[str, Any]]:
     return shown
 
 
-@bp.get("/")
 def overview() -> str:
     """The landing page of the dashboard."""
     emu = emulator()

@@ -7,7 +7,6 @@ from typing import Any
 from flask import render_template
 
 from zuora_mock.api.openapi import document
-from zuora_mock.api.ui.blueprint import bp
 
 
 def operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -29,7 +28,6 @@ def operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-@bp.get("/api")
 def reference() -> str:
     doc = document()
     return render_template("ui/reference.html", doc=doc, tags=doc["tags"], operations=operations(doc))

@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from zuora_mock.api.context import emulator
 from zuora_mock.api.journaling import describe
-from zuora_mock.api.ui.blueprint import bp, partial_requested
+from zuora_mock.api.ui.blueprint import partial_requested
 from zuora_mock.api.ui.tenancy import all_tenants
 from zuora_mock.backend.journal import JournalFilter
 from zuora_mock.core.errors import NotFound
@@ -21,7 +21,6 @@ def _status() -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else None
 
 
-@bp.get("/requests")
 def requests() -> str:
     """The newest exchanges first; ?partial=1 answers the table body alone, which the page polls."""
     args = request.args
@@ -49,7 +48,6 @@ def requests() -> str:
     )
 
 
-@bp.get("/requests/<int:entry_id>")
 def request_detail(entry_id: int) -> str:
     """Headers, body and response of one exchange, and the fault rule that answered it if any."""
     entry = emulator().journal.get(entry_id)
