@@ -8,23 +8,33 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 
 from tests.e2e.cli_server import CliServer
+from tests.e2e.test_cli import token
 
 UI = "/_mock/ui"
 # Each dashboard URL with the status it answers on a fresh server (a bad record id, an unknown job or entry:
 # the error page).
 PAGES = {
-    "/": 200,
-    "/objects": 200,
-    "/objects/demo/Vehicle": 200,
-    "/objects/demo/Vehicle/no-such-record": 400,
-    "/jobs": 200,
-    "/jobs/no-such-job/result": 404,
-    "/requests": 200,
-    "/requests/999999": 404,
-    "/faults": 200,
-    "/api": 200,
+    UI + "/": 200,
+    UI + "/objects": 200,
+    UI + "/objects/demo/Vehicle": 200,
+    UI + "/objects/demo/Vehicle/no-such-record": 400,
+    UI + "/jobs": 200,
+    UI + "/jobs/no-such-job/result": 404,
+    UI + "/requests": 200,
+    UI + "/requests/999999": 404,
+    UI + "/faults": 200,
+    UI + "/api": 200,
+}
+# Pages that change between two requests: the clock and the request journal.
+LIVE_PAGES = (UI + "/", UI + "/requests")
+BILLING_READS = {
+    "/v1/accounting-codes": 200,
+    "/v1/payments": 200,
+    "/v1/revenue-schedules/RS-00000001": 200,
+    "/v1/accounts/A00000001/summary": 200,
 }
 # Modules the app does not import until a request needs them.
 LAZY_MODULES = (
@@ -34,6 +44,7 @@ LAZY_MODULES = (
     "zuora_mock.api.ui.requests",
     "zuora_mock.api.ui.faults",
     "zuora_mock.api.ui.reference",
+    "zuora_mock.backend.massactions.reads",
 )
 CHECK_START_UP = f"""
 import sys
@@ -44,14 +55,36 @@ assert not [name for name in lazy if name in sys.modules], [name for name in laz
 assert app.test_client().get("{UI}/").status_code == 200
 assert "zuora_mock.api.ui.overview" in sys.modules
 """
+COPIES = 3
 
 
-def fetch(url: str) -> tuple[int, bytes]:
+def fetch(url: str, headers: Mapping[str, str]) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=dict(headers))
     try:
-        with urllib.request.urlopen(url, timeout=20) as response:
+        with urllib.request.urlopen(request, timeout=20) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        with error:
+            return error.code, error.read()
+
+
+def all_at_once(base: str, paths: Mapping[str, int], headers: Mapping[str, str]) -> dict[str, list[bytes]]:
+    """COPIES requests to every path, released together; checks each status, returns the bodies by path."""
+    barrier = threading.Barrier(len(paths) * COPIES)
+    answers: dict[str, list[tuple[int, bytes]]] = {path: [] for path in paths}
+
+    def first_request(path: str) -> None:
+        barrier.wait()
+        answers[path].append(fetch(base + path, headers))
+
+    threads = [threading.Thread(target=first_request, args=(path,)) for path in paths for _ in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for path, expected in paths.items():
+        assert [status for status, _ in answers[path]] == [expected] * COPIES, (path, answers[path])
+    return {path: [body for _, body in found] for path, found in answers.items()}
 
 
 def test_start_up_leaves_the_lazy_modules_unloaded() -> None:
@@ -61,30 +94,21 @@ def test_start_up_leaves_the_lazy_modules_unloaded() -> None:
 
 def test_concurrent_first_requests_to_every_page_answer_as_later_ones() -> None:
     with CliServer() as server:
-        copies = 3
-        barrier = threading.Barrier(len(PAGES) * copies)
-        first: dict[tuple[str, int], tuple[int, bytes]] = {}
-
-        def first_request(page: str, copy: int) -> None:
-            barrier.wait()
-            first[(page, copy)] = fetch(server.url + UI + page)
-
-        threads = [
-            threading.Thread(target=first_request, args=(page, copy))
-            for page in PAGES
-            for copy in range(copies)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        for page, expected in PAGES.items():
-            later_status, later_body = fetch(server.url + UI + page)
-            assert later_status == expected, page
-            for copy in range(copies):
-                status, body = first[(page, copy)]
-                assert status == expected, (page, body[:300])
+        first = all_at_once(server.url, PAGES, {})
+        for path, expected in PAGES.items():
+            status, later = fetch(server.url + path, {})
+            assert status == expected, path
+            for body in first[path]:
                 assert b"zuora-mock" in body and b"<html" in body.lower()
-                if page not in ("/", "/requests"):  # the clock and the journal move between requests
-                    assert body == later_body, page
+                assert path in LIVE_PAGES or body == later, path
+        assert server.stop() == 0
+
+
+def test_concurrent_first_billing_reads_answer_as_later_ones() -> None:
+    with CliServer() as server:
+        auth = {"Authorization": f"Bearer {token(server.url)}"}
+        first = all_at_once(server.url, BILLING_READS, auth)
+        for path, expected in BILLING_READS.items():
+            assert fetch(server.url + path, auth) == (expected, first[path][0]), path
+            assert first[path] == [first[path][0]] * COPIES, path
         assert server.stop() == 0

@@ -3,7 +3,7 @@ accounts and exchange rates."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
@@ -14,7 +14,9 @@ from zuora_mock.api.context import context
 from zuora_mock.api.families import V1_PREFIX
 from zuora_mock.api.responses import json_response
 from zuora_mock.backend.commands import PageRequest
-from zuora_mock.backend.massactions.reads import SUMMARY_ITEMS, BillingReader
+
+if TYPE_CHECKING:
+    from zuora_mock.backend.massactions.reads import BillingReader
 
 bp = Blueprint("billing", __name__, url_prefix=V1_PREFIX)
 PAYMENT_FILTERS = ("accountId", "number", "status", "currency")
@@ -22,6 +24,9 @@ T = TypeVar("T")
 
 
 def _reader() -> BillingReader:
+    """The entity's billing reads; their read models load on the first v1 billing read, not at start-up."""
+    from zuora_mock.backend.massactions.reads import BillingReader
+
     return BillingReader(context().entity_data().bulk)
 
 
@@ -82,6 +87,8 @@ def get_account(account_key: str) -> Response:
 
 @bp.get("/accounts/<account_key>/summary")
 def get_account_summary(account_key: str) -> Response:
+    from zuora_mock.backend.massactions.reads import SUMMARY_ITEMS
+
     account = _reader().account(account_key)
     invoices = sorted(account.invoices, key=lambda i: i.invoice_date, reverse=True)[:SUMMARY_ITEMS]
     paid = sorted(account.payments, key=lambda p: p.effective_date, reverse=True)[:SUMMARY_ITEMS]

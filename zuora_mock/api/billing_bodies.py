@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zuora_mock.backend.massactions.reads import (
-    Account,
-    AccountingCode,
-    FxRates,
-    Invoice,
-    Payment,
-    RevenueSchedule,
-)
+if TYPE_CHECKING:  # the read models load with the first billing read (api.billing), not at start-up
+    from zuora_mock.backend.massactions.reads import (
+        Account,
+        AccountingCode,
+        FxRates,
+        Invoice,
+        Payment,
+        RevenueSchedule,
+    )
 
 
 def number(value: Decimal) -> float | int:
