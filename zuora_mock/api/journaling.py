@@ -7,12 +7,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from flask import Response, request
+from flask import Request, Response, request
 
 from zuora_mock.api.context import RequestContext, emulator
 from zuora_mock.api.families import ADMIN, OAUTH
 from zuora_mock.api.faulting import ABORT_KEY
-from zuora_mock.backend.journal import Entry, Exchange
+from zuora_mock.backend.journal import Entry
 from zuora_mock.core import ids
 
 REDACTED = "[redacted]"
@@ -27,31 +27,54 @@ _HEADER_NAMES = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Leng
 
 def record(ctx: RequestContext, response: Response) -> None:
     """Keep what was asked and answered, raw and cut to journal_body_bytes; /_mock/ itself is not recorded."""
+    if ctx.family == ADMIN:
+        return
     emu = emulator()
     journal = emu.journal
-    if not journal.enabled or ctx.family == ADMIN:
+    if not journal.enabled:
         return
     cut = emu.settings.journal_body_bytes
-    environ = request.environ
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not five
+    environ = req.environ
     aborted = ABORT_KEY in environ
-    journal.record(
-        Exchange(
+    status = response.status_code
+    journal.add(
+        (
             time.time(),
-            _tenant(ctx, response.status_code),
+            _tenant(ctx, status),
             environ["REQUEST_METHOD"],
-            environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace"),
+            _path(environ.get("PATH_INFO", "")),
             environ.get("QUERY_STRING", ""),
-            tuple(
-                [(key, value) for key, value in environ.items() if key[:5] == "HTTP_" or key in _HEADER_NAMES]
-            ),
-            _request_body(cut),
-            None if aborted else response.status_code,
-            response.mimetype or "",
-            b"" if aborted or response.direct_passthrough else response.get_data()[:cut],
+            _raw_headers(environ),
+            _request_body(req, environ.get("CONTENT_TYPE", ""), cut),
+            None if aborted else status,
+            response.headers.get("Content-Type") or "",
+            b"" if aborted or response.direct_passthrough else _response_body(response)[:cut],
             (time.perf_counter() - ctx.started) * 1000 if ctx.started else 0.0,
             ctx.fault.id if ctx.fault is not None else None,
         )
     )
+
+
+def _raw_headers(environ: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The request headers as the environ holds them (HTTP_X_Y, CONTENT_TYPE); named and redacted on read."""
+    # "HTTP_" <= key < "HTTP`" ("`" follows "_") is key.startswith("HTTP_") without a call or a slice.
+    return tuple(
+        [(key, value) for key, value in environ.items() if "HTTP_" <= key < "HTTP`" or key in _HEADER_NAMES]
+    )
+
+
+def _path(raw: str) -> str:
+    """PATH_INFO as text: WSGI hands it over as latin-1 decoded bytes, which are UTF-8 on the wire."""
+    return raw if raw.isascii() else raw.encode("latin-1").decode("utf-8", "replace")
+
+
+def _response_body(response: Response) -> bytes:
+    """The body the view produced; one bytes chunk (nearly every body) without get_data()'s steps."""
+    chunks = response.response
+    if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes:
+        return chunks[0]
+    return response.get_data()
 
 
 def _tenant(ctx: RequestContext, status: int) -> str | None:
@@ -64,23 +87,23 @@ def _tenant(ctx: RequestContext, status: int) -> str | None:
     return tenant.name if tenant is not None else None
 
 
-def _request_body(cut: int) -> Any:
+def _request_body(req: Request, content_type: str, cut: int) -> Any:
     """The raw body (JSON and the rest), or forms as fields; multipart parts once the view parsed them."""
-    content_type = request.environ.get("CONTENT_TYPE", "")
+    parsed = req.__dict__
     if content_type.startswith(_MULTIPART):
-        return _multipart() if "files" in request.__dict__ else None
+        return _multipart(req) if "files" in parsed else None
     if content_type.startswith(_FORM):
-        return ("form", tuple(request.form.items(multi=True))) if "form" in request.__dict__ else None
-    data = getattr(request, "_cached_data", None)
+        return ("form", tuple(req.form.items(multi=True))) if "form" in parsed else None
+    data = parsed.get("_cached_data")
     return data[:cut] if data else b""
 
 
-def _multipart() -> tuple[str, tuple[tuple[tuple[str, Any], ...], ...]]:
+def _multipart(req: Request) -> tuple[str, tuple[tuple[tuple[str, Any], ...], ...]]:
     """The parts of a parsed multipart form: fields with their values, files with the head of their bytes."""
     parts: list[tuple[tuple[str, Any], ...]] = [
-        (("name", name), ("value", value)) for name, value in request.form.items(multi=True)
+        (("name", name), ("value", value)) for name, value in req.form.items(multi=True)
     ]
-    for name, storage in request.files.items(multi=True):
+    for name, storage in req.files.items(multi=True):
         stream = storage.stream
         try:
             position = stream.tell()
@@ -119,7 +142,7 @@ def describe(entry: Entry) -> dict[str, Any]:
         "headers": _headers(exchange.headers),
         "body": _describe_body(exchange.body, _header(exchange.headers, "CONTENT_TYPE")),
         "status": exchange.status,
-        "responseBody": _describe_bytes(exchange.response_body, exchange.response_type),
+        "responseBody": _describe_bytes(exchange.response_body, _mimetype(exchange.response_type)),
         "durationMs": round(exchange.duration_ms, 3),
         "fault": exchange.fault,
     }
@@ -147,6 +170,11 @@ def _headers(raw: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return shown
 
 
+def _mimetype(content_type: str) -> str:
+    """What werkzeug's Response.mimetype gives for this Content-Type (the journal keeps the header raw)."""
+    return content_type.partition(";")[0].strip()
+
+
 def _header(raw: tuple[tuple[str, str], ...], key: str) -> str:
     return next((value for name, value in raw if name == key), "")
 
@@ -158,7 +186,7 @@ def _describe_body(body: Any, content_type: str) -> Any:
         return {"parts": [_describe_part(dict(part)) for part in body[1]]}
     if not body:
         return None
-    return _describe_bytes(body, content_type.split(";", 1)[0].strip())
+    return _describe_bytes(body, _mimetype(content_type))
 
 
 def _describe_part(part: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ class Exchange(NamedTuple):
     headers: tuple[tuple[str, str], ...]
     body: Any  # raw bytes (cut), or a description made at record time (forms, multipart parts) as tuples
     status: int | None  # None: the connection was dropped without an answer (fault reset)
-    response_type: str
+    response_type: str  # the response's Content-Type header as sent (its mimetype is taken on read)
     response_body: bytes
     duration_ms: float
     fault: str | None = None
@@ -34,8 +34,12 @@ class Exchange(NamedTuple):
     @property
     def size(self) -> int:
         """Bytes this entry holds on to, for the journal's memory budget."""
-        body = len(self.body) if isinstance(self.body, bytes | str) else 256 if self.body else 0
-        return body + len(self.response_body) + 512
+        return held_bytes(self.body, self.response_body)
+
+
+def held_bytes(body: Any, response_body: bytes) -> int:
+    """What one exchange keeps: its raw bodies, a flat guess for a described body, and the rest of the row."""
+    return (len(body) if type(body) is bytes else 256 if body else 0) + len(response_body) + 512
 
 
 class Entry(NamedTuple):
@@ -77,11 +81,13 @@ def path_matches(pattern: str, path: str) -> bool:
     return fnmatch.fnmatchcase(path, pattern)
 
 
-_TENANT = 2 + Exchange._fields.index("tenant")
+_TENANT, _BODY, _RESPONSE = (Exchange._fields.index(name) for name in ("tenant", "body", "response_body"))
+# A kept row: (id, size, the exchange's fields as a plain tuple).
+Row = tuple[int, int, tuple[Any, ...]]
 
 
-def _entry(raw: tuple[Any, ...]) -> Entry:
-    return Entry(raw[0], Exchange._make(raw[2:]), raw[1])
+def _entry(raw: Row) -> Entry:
+    return Entry(raw[0], Exchange._make(raw[2]), raw[1])
 
 
 class Journal:
@@ -92,7 +98,7 @@ class Journal:
         self.max_bytes = max_bytes
         # Plain tuples (id, size, the exchange's fields): the collector untracks exact tuples of atoms, not
         # NamedTuples, so the ring costs the collections nothing; Entry and Exchange are made on read.
-        self._entries: deque[tuple[Any, ...]] = deque()
+        self._entries: deque[Row] = deque()
         self._bytes = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -104,14 +110,19 @@ class Journal:
 
     def record(self, exchange: Exchange) -> None:
         """Append one exchange, dropping the oldest beyond the count or the byte budget."""
+        self.add(tuple(exchange))
+
+    def add(self, fields: tuple[Any, ...]) -> None:
+        """record() for the pipeline: the exchange's fields as a plain tuple, in Exchange's order."""
         if not self.enabled:
             return
-        size = exchange.size
+        size = held_bytes(fields[_BODY], fields[_RESPONSE])
+        entries = self._entries
         with self._lock:
-            self._entries.append((next(self._ids), size, *exchange))
+            entries.append((next(self._ids), size, fields))
             self._bytes += size
-            while len(self._entries) > self.size or (self._bytes > self.max_bytes and len(self._entries) > 1):
-                self._bytes -= self._entries.popleft()[1]
+            while len(entries) > self.size or (self._bytes > self.max_bytes and len(entries) > 1):
+                self._bytes -= entries.popleft()[1]
 
     def entries(self, wanted: JournalFilter) -> tuple[list[Entry], int]:
         """(entries that match, oldest first and cut to `limit` newest, total matching)."""
@@ -138,7 +149,7 @@ class Journal:
                 self._bytes = 0
                 return dropped
             names = set(tenants)
-            kept = deque(raw for raw in self._entries if raw[_TENANT] not in names)
+            kept = deque(raw for raw in self._entries if raw[2][_TENANT] not in names)
             dropped = len(self._entries) - len(kept)
             self._entries = kept
             self._bytes = sum(raw[1] for raw in kept)
