@@ -350,8 +350,9 @@ class Settings:
     server_threads: int = _setting(
         48,
         _positive_int,
-        "Threads that run requests (a fixed pool, one process); requests beyond it wait their turn. Keep it "
-        "above concurrency_limit, or the concurrency 429 can never happen.",
+        "Threads that run requests, at most (one process; a thread starts when a request finds none idle); "
+        "requests beyond it wait their turn. Keep it above concurrency_limit, or the concurrency 429 can "
+        "never happen.",
     )
     connection_limit: int = _setting(
         1000,

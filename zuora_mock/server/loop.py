@@ -13,8 +13,8 @@ from typing import Any
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
 
+from zuora_mock.server.pool import GrowingTaskDispatcher
 from zuora_mock.server.wire import ZuoraChannel, closing_middleware
 
 # How long one turn of the loop may wait for sockets; a stop or new work wakes it at once.
@@ -63,8 +63,7 @@ class ZuoraWSGIServer(TcpWSGIServer):
             ident="",
             log_socket_errors=False,
         )
-        dispatcher = ThreadedTaskDispatcher()
-        dispatcher.set_thread_count(options.threads)
+        dispatcher = GrowingTaskDispatcher(options.threads)
         sockinfo = (sock.family, sock.type, sock.proto, sock.getsockname())
         super().__init__(
             closing_middleware(app),
