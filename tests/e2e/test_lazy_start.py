@@ -30,11 +30,16 @@ PAGES = {
 }
 # Pages that change between two requests: the clock and the request journal.
 LIVE_PAGES = (UI + "/", UI + "/requests")
-BILLING_READS = {
+NO_JOB = "/objects/jobs/00000000-0000-4000-8000-000000000000"
+# Zuora API reads whose models load on first use: v1 billing reads, custom object bulk jobs.
+API_READS = {
     "/v1/accounting-codes": 200,
     "/v1/payments": 200,
     "/v1/revenue-schedules/RS-00000001": 200,
     "/v1/accounts/A00000001/summary": 200,
+    "/objects/jobs": 200,
+    NO_JOB: 404,
+    NO_JOB + "/errors": 404,
 }
 # Modules the app does not import until a request needs them.
 LAZY_MODULES = (
@@ -45,6 +50,9 @@ LAZY_MODULES = (
     "zuora_mock.api.ui.faults",
     "zuora_mock.api.ui.reference",
     "zuora_mock.backend.massactions.reads",
+    "zuora_mock.backend.customobjects.jobs",
+    "zuora_mock.backend.customobjects.job_store",
+    "zuora_mock.backend.customobjects.job_rows",
 )
 CHECK_START_UP = f"""
 import sys
@@ -104,11 +112,11 @@ def test_concurrent_first_requests_to_every_page_answer_as_later_ones() -> None:
         assert server.stop() == 0
 
 
-def test_concurrent_first_billing_reads_answer_as_later_ones() -> None:
+def test_concurrent_first_api_reads_answer_as_later_ones() -> None:
     with CliServer() as server:
         auth = {"Authorization": f"Bearer {token(server.url)}"}
-        first = all_at_once(server.url, BILLING_READS, auth)
-        for path, expected in BILLING_READS.items():
+        first = all_at_once(server.url, API_READS, auth)
+        for path, expected in API_READS.items():
             assert fetch(server.url + path, auth) == (expected, first[path][0]), path
             assert first[path] == [first[path][0]] * COPIES, path
         assert server.stop() == 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zuora_mock.backend.customobjects.jobs import JobError, JobView
 from zuora_mock.core import ids
+
+if TYPE_CHECKING:  # the job models load with the first job request (api.object_jobs), not at start-up
+    from zuora_mock.backend.customobjects.jobs import JobError, JobView
 
 
 def job(view: JobView) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, Response, request
 
 from zuora_mock.api import object_job_bodies as bodies
@@ -9,9 +11,10 @@ from zuora_mock.api.commands import parse_list_object_jobs, parse_object_job, re
 from zuora_mock.api.context import context, emulator
 from zuora_mock.api.families import OBJECTS_PREFIX
 from zuora_mock.api.responses import json_response
-from zuora_mock.backend.customobjects.job_rows import DELETE
-from zuora_mock.backend.customobjects.job_store import ObjectJobStore, job_store_for
 from zuora_mock.core.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from zuora_mock.backend.customobjects.job_store import ObjectJobStore
 
 bp = Blueprint("object_jobs", __name__, url_prefix=f"{OBJECTS_PREFIX}/jobs")
 
@@ -21,7 +24,7 @@ _VIEW = (71012512, "Unauthorized to view object record.", "view")
 _CREATE = (71012515, "Unauthorized to create object record.", "edit")
 _UPDATE = (71012513, "Unauthorized to update object record.", "edit")
 _DELETE = (71012514, "Unauthorized to delete object record.", "delete")
-_BY_OPERATION = {"create": _CREATE, "update": _UPDATE, DELETE: _DELETE}
+_BY_OPERATION = {"create": _CREATE, "update": _UPDATE, "delete": _DELETE}
 
 
 def _require(needed: tuple[int, str, str]) -> None:
@@ -33,11 +36,16 @@ def _require(needed: tuple[int, str, str]) -> None:
 
 
 def _store() -> ObjectJobStore:
+    """The entity's job store; job stores and their rows load with the first job request, not at start-up."""
+    from zuora_mock.backend.customobjects.job_store import job_store_for
+
     return job_store_for(context().entity_data().objects, emulator().settings)
 
 
 def _siblings() -> list[ObjectJobStore]:
     """The job stores of the tenant's other entities: the limit of active jobs is per tenant."""
+    from zuora_mock.backend.customobjects.job_store import job_store_for
+
     tenant = context().tenant
     if tenant is None:
         return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, Response
 
 from zuora_mock.api import object_job_bodies as bodies
@@ -9,14 +11,18 @@ from zuora_mock.api.commands import parse_advance_job, read_optional_json
 from zuora_mock.api.context import emulator
 from zuora_mock.api.families import ADMIN_PREFIX
 from zuora_mock.api.responses import json_response
-from zuora_mock.backend.customobjects.job_store import MSG_JOB_NOT_FOUND, ObjectJobStore, existing_job_store
 from zuora_mock.core.errors import NotFound
+
+if TYPE_CHECKING:  # the job stores load with the first job request, not at start-up
+    from zuora_mock.backend.customobjects.job_store import ObjectJobStore
 
 bp = Blueprint("object_jobs_admin", __name__, url_prefix=f"{ADMIN_PREFIX}/objects/jobs")
 
 
 def _store_of(job_id: str) -> ObjectJobStore:
     """The job store holding a job, whichever tenant and entity it belongs to."""
+    from zuora_mock.backend.customobjects.job_store import MSG_JOB_NOT_FOUND, existing_job_store
+
     registry = emulator().registry
     for tenant in list(registry.tenants.values()):
         for entity in tenant.entities:
