@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from flask import Request, Response, request
+from flask import Request, Response, current_app, request
 
-from zuora_mock.api.context import RequestContext, emulator
+from zuora_mock.api.context import RequestContext, emulator, emulator_of
 from zuora_mock.api.families import ADMIN, OAUTH
 from zuora_mock.api.faulting import ABORT_KEY
 from zuora_mock.backend.journal import Entry
@@ -29,7 +29,7 @@ def record(ctx: RequestContext, response: Response) -> None:
     """Keep what was asked and answered, raw and cut to journal_body_bytes; /_mock/ itself is not recorded."""
     if ctx.family == ADMIN:
         return
-    emu = emulator()
+    emu = emulator_of(current_app._get_current_object())  # type: ignore[attr-defined]  # the proxy once
     journal = emu.journal
     if not journal.enabled:
         return
@@ -93,7 +93,8 @@ def _request_body(req: Request, content_type: str, cut: int) -> Any:
     if content_type.startswith(_MULTIPART):
         return _multipart(req) if "files" in parsed else None
     if content_type.startswith(_FORM):
-        return ("form", tuple(req.form.items(multi=True))) if "form" in parsed else None
+        form = parsed.get("form")  # what the view parsed, without the cached_property's lookup
+        return ("form", tuple(form.items(multi=True))) if form is not None else None
     data = parsed.get("_cached_data")
     return data[:cut] if data else b""
 
