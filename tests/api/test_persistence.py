@@ -188,3 +188,20 @@ def test_a_pending_mass_action_runs_after_the_restart(apps: list[Flask], tmp_pat
     while _status(again, auth, key) != "Completed":
         assert time.monotonic() < deadline, "the kept Pending job did not run"
         time.sleep(0.01)
+
+
+def test_a_custom_object_job_is_kept_and_goes_on_after_a_restart(apps: list[Flask], tmp_path: Path) -> None:
+    from tests.api.test_object_jobs import Jobs, vehicle_rows
+
+    first = Jobs(open_app(apps, tmp_path, bulk_progression="manual"))
+    job_id = first.new()
+    assert first.upload(job_id, vehicle_rows(4)).status_code == 200
+    assert first.advance(job_id, rows=1).get_json()["recordsProcessed"] == 1
+    count = first.record_count()
+    emulator_of(apps.pop()).close()
+
+    second = Jobs(open_app(apps, tmp_path, bulk_progression="manual"))
+    assert (second.job(job_id)["status"], second.record_count()) == ("in_progress", count)
+    done = second.advance(job_id).get_json()
+    assert (done["status"], done["recordsProcessed"]) == ("completed", 4)
+    assert second.record_count() == count + 3

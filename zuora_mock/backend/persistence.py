@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from zuora_mock.backend.customobjects.job_store import existing_job_store
 from zuora_mock.backend.state.dump import VERSION, export_tenant
 from zuora_mock.backend.state.load import load_state
 from zuora_mock.backend.tenants import Registry, Tenant
@@ -148,10 +149,13 @@ class Persistence:
 
 
 def _job_marks(tenant: Tenant) -> tuple[tuple[str, str, str], ...]:
-    """Every mass action of a tenant with its status, read under the tenant's lock."""
+    """Every mass action and custom object job of a tenant with its status, read under the tenant's lock."""
     with tenant.lock:
-        return tuple(
-            (entity.id, key, job.status)
-            for entity in tenant.entities
-            for key, job in tenant.data(entity.id).bulk.jobs.items()
-        )
+        marks: list[tuple[str, str, str]] = []
+        for entity in tenant.entities:
+            data = tenant.data(entity.id)
+            marks.extend((entity.id, key, job.status) for key, job in data.bulk.jobs.items())
+            object_jobs = existing_job_store(data.objects)
+            if object_jobs is not None:
+                marks.extend((entity.id, job_id, job.status) for job_id, job in object_jobs.jobs.items())
+        return tuple(marks)

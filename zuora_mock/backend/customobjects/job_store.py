@@ -123,9 +123,28 @@ class ObjectJobStore:
                 self._start(job, now)
             budget = job.remaining if rows is None else rows
             while budget > 0 and job.status == IN_PROGRESS and job.remaining > 0:
-                budget -= job.process(min(budget, CHUNK_ROWS), ids.iso_millis(now))
+                handled = job.process(min(budget, CHUNK_ROWS), ids.iso_millis(now))
+                if handled == 0:  # no row applier: nothing can move, never spin
+                    break
+                budget -= handled
             self._finish_if_done(job, now)
             return job.view()
+
+    def resume(self) -> None:
+        """Jobs loaded from a snapshot go on as progression says; an in-progress one from its next row."""
+        with self.lock:
+            moving = [job for job in self.jobs.values() if job.status in (ACCEPTED, IN_PROGRESS)]
+            for job in moving:
+                if job.status == IN_PROGRESS:
+                    job.reattach(self.objects.objects.get(job.object), self._context(), self.clock.now())
+        if not moving:
+            return
+        mode = self.settings.bulk_progression
+        if mode == TIME:
+            self.progression.kick()
+        elif mode == IMMEDIATE:
+            for job in moving:
+                self._run_to_end(job)
 
     def find(self, job_id: str) -> bool:
         with self.lock:
@@ -142,12 +161,12 @@ class ObjectJobStore:
             raise NotFound(MSG_JOB_NOT_FOUND.format(id=job_id[:100]), code=m.CODE_NOT_FOUND)
         return job
 
+    def _context(self) -> dict[str, Any]:
+        """What a job's row applier checks rows against."""
+        return {"objects": self.objects.objects, "zuora_object_exists": self.objects.zuora_object_exists}
+
     def _start(self, job: ObjectJob, now: float) -> None:
-        context: dict[str, Any] = {
-            "objects": self.objects.objects,
-            "zuora_object_exists": self.objects.zuora_object_exists,
-        }
-        job.start(self.objects.objects.get(job.object), context, now)
+        job.start(self.objects.objects.get(job.object), self._context(), now)
 
     def _finish_if_done(self, job: ObjectJob, now: float) -> None:
         if job.status == IN_PROGRESS and job.remaining <= 0:
@@ -165,7 +184,8 @@ class ObjectJobStore:
     def _run_to_end(self, job: ObjectJob) -> None:
         """Immediate progression: the whole job runs inside the upload request, a chunk per lock hold."""
         with self.lock:
-            self._start(job, self.clock.now())
+            if job.status == ACCEPTED:  # a resumed in-progress job goes on from its next row
+                self._start(job, self.clock.now())
         while True:
             with self.lock:
                 now = self.clock.now()

@@ -135,6 +135,10 @@ class ObjectJob:
         """accepted -> in_progress; a file whose rows cannot be read, or a deleted object, fails the job."""
         self.started_at = now
         self._touch(IN_PROGRESS, now)
+        self.reattach(data, context, now)
+
+    def reattach(self, data: ObjectData | None, context: dict[str, Any], now: float) -> None:
+        """The row applier of an in-progress job (also one loaded from a snapshot), or why it cannot run."""
         if self.unreadable is not None:
             self.fail(m.CODE_MALFORMED, self.unreadable, now)
         elif data is None:

@@ -8,10 +8,12 @@ from typing import Any
 
 import orjson
 
+from zuora_mock.backend.customobjects.job_store import existing_job_store
 from zuora_mock.backend.customobjects.store import CustomObjectStore
 from zuora_mock.backend.massactions.finance import Ledger
 from zuora_mock.backend.massactions.jobs import ENDED, FAILED, PENDING, Job
 from zuora_mock.backend.massactions.store import MassActionStore
+from zuora_mock.backend.state.object_jobs import dump_object_jobs
 from zuora_mock.backend.tenants import Registry, Tenant
 from zuora_mock.core.clock import Clock
 from zuora_mock.core.errors import NotFound
@@ -40,6 +42,9 @@ def export_tenant(tenant: Tenant, clock: Clock) -> dict[str, Any]:
                 "ledger": _ledger(data.bulk.ledger),
                 "jobs": _jobs(data.bulk, clock.now()),
             }
+            object_jobs = dump_object_jobs(existing_job_store(data.objects))
+            if object_jobs:  # absent when none: documents without such jobs read as before
+                entities[entity.id]["objectJobs"] = object_jobs
     body: dict[str, Any] = {"tenantId": tenant.tenant_id}
     if tenant.on_the_fly:
         body["onTheFly"] = _on_the_fly(tenant)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from zuora_mock.backend.customobjects.job_store import existing_job_store, job_store_for
 from zuora_mock.backend.state.billing import load_jobs, load_ledger
 from zuora_mock.backend.state.checks import need, need_key, need_number, only_keys, refuse
 from zuora_mock.backend.state.dump import VERSION
+from zuora_mock.backend.state.object_jobs import load_object_jobs
 from zuora_mock.backend.state.objects import load_objects
 from zuora_mock.backend.tenants import EntityData, Registry, Tenant
 from zuora_mock.core.clock import Clock
@@ -18,6 +20,7 @@ from zuora_mock.core.settings import Settings
 DOCUMENT_KEYS = ("version", "clockOffset", "tenants")
 TENANT_KEYS = ("tenantId", "onTheFly", "entities")
 ENTITY_KEYS = ("objects", "ledger", "jobs")
+OPTIONAL_ENTITY_KEYS = ("objectJobs",)
 
 
 @dataclass
@@ -104,7 +107,7 @@ def _entity(
     plan: TenantPlan, clock: Clock, settings: Settings, entity_id: str, raw: Any, where: str, seen: set[str]
 ) -> None:
     body = need(raw, dict, where)
-    only_keys(body, ENTITY_KEYS, where)
+    only_keys(body, ENTITY_KEYS + OPTIONAL_ENTITY_KEYS, where)
     for key in ENTITY_KEYS:
         need_key(body, key, list if key != "ledger" else dict, where)
     data = EntityData(Seed(), plan.tenant, clock, settings)
@@ -113,6 +116,9 @@ def _entity(
     jobs, files = load_jobs(body["jobs"], f"{where}.jobs", seen)
     data.bulk.jobs = {job.key: job for job in jobs}
     data.bulk.files.update(files)
+    object_jobs = load_object_jobs(body.get("objectJobs", []), f"{where}.objectJobs", seen)
+    if object_jobs:
+        job_store_for(data.objects, settings).jobs = {job.id: job for job in object_jobs}
     plan.data[entity_id] = data
 
 
@@ -120,6 +126,9 @@ def _swap(registry: Registry, plan: TenantPlan) -> None:
     plan.tenant.replace_data(plan.data)
     for data in plan.data.values():
         data.bulk.resume()
+        object_jobs = existing_job_store(data.objects)
+        if object_jobs is not None:
+            object_jobs.resume()
     if plan.new:
         registry.adopt(plan.tenant)
 
