@@ -1,4 +1,7 @@
-"""The state kept on disk (the `data_dir` setting): one SQLite database, each tenant's snapshot as one row.
+"""The state kept on disk (the `data_dir` setting): one SQLite database holding each tenant's snapshot.
+
+A tenant's snapshot is kept as a skeleton row plus its records, creation order and result files as rows of
+their own (backend.persistence_rows), so a save writes what changed since the last one, not the tenant.
 
 Durability: WAL journal with synchronous=FULL, so a COMMIT returns only once the WAL is fsynced; the request
 pipeline saves the tenant a request wrote before that request's response leaves, so every acknowledged write
@@ -16,7 +19,8 @@ from typing import Any
 import orjson
 
 from zuora_mock.backend.customobjects.job_store import existing_job_store
-from zuora_mock.backend.state.dump import VERSION, export_tenant
+from zuora_mock.backend.persistence_rows import SCHEMA, TABLES_BY_TENANT, SavedRows, assemble_tenant
+from zuora_mock.backend.state.dump import VERSION
 from zuora_mock.backend.state.load import load_state
 from zuora_mock.backend.tenants import Registry, Tenant
 from zuora_mock.core.clock import Clock
@@ -24,14 +28,7 @@ from zuora_mock.core.errors import ZuoraError
 from zuora_mock.core.settings import ConfigError
 
 DATABASE_NAME = "zuora-mock.sqlite3"
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS tenants (name TEXT PRIMARY KEY, body BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-)
 _CLOCK_KEY = "clockOffset"
-_UPSERT_TENANT = (
-    "INSERT INTO tenants (name, body) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body"
-)
 _UPSERT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 # How often background work (mass actions progressing on the clock) is looked at, in seconds.
 WATCH_INTERVAL = 0.2
@@ -70,8 +67,9 @@ class Persistence:
         self.connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=FULL")
-        for statement in _SCHEMA:
+        for statement in SCHEMA:
             self.connection.execute(statement)
+        self.rows = SavedRows()
         self.lock = threading.Lock()
         self.saved_names: set[str] = set()
         # Each tenant's mass action statuses as last committed: a change made in the background shows here.
@@ -84,10 +82,12 @@ class Persistence:
         with self.lock:
             rows = self.connection.execute("SELECT name, body FROM tenants ORDER BY rowid").fetchall()
             clock = self.connection.execute("SELECT value FROM meta WHERE key = ?", (_CLOCK_KEY,)).fetchone()
-        if not rows:
-            return None
-        self.saved_names = {name for name, _body in rows}
-        tenants = {name: orjson.loads(body) for name, body in rows}
+            if not rows:
+                return None
+            self.saved_names = {name for name, _body in rows}
+            tenants = {
+                name: assemble_tenant(self.connection, name, orjson.loads(body)) for name, body in rows
+            }
         return {"version": VERSION, "clockOffset": float(clock[0]) if clock else 0.0, "tenants": tenants}
 
     def save(self, registry: Registry, clock: Clock, names: list[str] | None = None) -> None:
@@ -95,31 +95,44 @@ class Persistence:
         with self.lock:
             everything = names is None
             chosen = list(registry.tenants) if names is None else names
-            rows = []
+            writes = []
             for name in chosen:
                 tenant = registry.tenants.get(name)
                 if tenant is not None:
                     # Marks first: a status that changes after them is seen, and saved, by the watcher.
                     self.job_marks[name] = _job_marks(tenant)
-                    rows.append((name, orjson.dumps(export_tenant(tenant, clock))))
+                    writes.append(self.rows.gather(name, tenant, clock))
             cursor = self.connection.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
-                cursor.executemany(_UPSERT_TENANT, rows)
+                for write in writes:
+                    self.rows.write(cursor, write)
+                dropped = self._drop_others(cursor, set(chosen)) if everything else []
                 if everything:
-                    self._drop_others(cursor, set(chosen))
                     cursor.execute(_UPSERT_META, (_CLOCK_KEY, repr(clock.offset)))
                 cursor.execute("COMMIT")
             except BaseException:
                 cursor.execute("ROLLBACK")
+                for write in writes:
+                    self.rows.failed(write)
                 raise
+            for write in writes:
+                self.rows.committed(write)
+            for name in dropped:
+                self.rows.forget(name)
             if everything:
                 self.saved_names = set(chosen)
 
-    def _drop_others(self, cursor: sqlite3.Cursor, kept: set[str]) -> None:
+    def _drop_others(self, cursor: sqlite3.Cursor, kept: set[str]) -> list[str]:
+        """Remove the tenants no longer there (made on the fly, then reset away); returns their names."""
+        dropped = []
         for (name,) in cursor.execute("SELECT name FROM tenants").fetchall():
             if name not in kept:
-                cursor.execute("DELETE FROM tenants WHERE name = ?", (name,))
+                for table in TABLES_BY_TENANT:
+                    column = "name" if table == "tenants" else "tenant"
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
+                dropped.append(name)
+        return dropped
 
     def tenants_changed(self, registry: Registry) -> bool:
         """Whether a tenant was made or removed since the last full save (a token for a new client id)."""

@@ -31,7 +31,7 @@ class Plan:
     def apply(self, data: ObjectData) -> None:
         for record, previous in self.unique_changes:
             data.reindex(record, previous)
-        data.records.update(self.records)
+        data.put_many(self.records)
 
 
 def plan_update(

@@ -17,7 +17,7 @@ ID_LENGTH = 36
 class ObjectData:
     """A definition with its records: id -> record dict, never mutated in place (writers replace the dict)."""
 
-    __slots__ = ("definition", "order", "positions", "records", "unique")
+    __slots__ = ("changed", "definition", "order", "positions", "records", "unique")
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
@@ -27,6 +27,9 @@ class ObjectData:
         self.order: list[str] = []
         self.positions: dict[str, int] = {}
         self.unique: dict[str, dict[Any, str]] = {field: {} for field in definition.unique}
+        # Ids written or removed since persistence last saved this object; None when nothing keeps track
+        # (no data directory, or a save is due in full), so that without persistence nothing accumulates.
+        self.changed: set[str] | None = None
 
     def put(self, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
         """Store a new version of a record and keep the unique indexes in step."""
@@ -36,6 +39,14 @@ class ObjectData:
             self.positions[record_id] = len(self.order)
             self.order.append(record_id)
         self.records[record_id] = record
+        if self.changed is not None:
+            self.changed.add(record_id)
+
+    def put_many(self, records: dict[str, dict[str, Any]]) -> None:
+        """Store new versions of existing records whose unique values the caller has reindexed."""
+        self.records.update(records)
+        if self.changed is not None:
+            self.changed.update(records)
 
     def live_after(self, start: int, skip: int, limit: int) -> list[dict[str, Any]]:
         """Up to `limit` stored records from index `start` of the creation order, after skipping `skip`."""
@@ -70,6 +81,8 @@ class ObjectData:
         record = self.records.pop(record_id, None)
         if record is None:
             return False
+        if self.changed is not None:
+            self.changed.add(record_id)
         for field, index in self.unique.items():
             value = record.get(field)
             if value is not None and index.get(value) == record_id:

@@ -31,16 +31,20 @@ def export_state(registry: Registry, clock: Clock, tenant_name: str | None = Non
     return {"version": VERSION, "clockOffset": clock.offset, "tenants": tenants}
 
 
-def export_tenant(tenant: Tenant, clock: Clock) -> dict[str, Any]:
-    """One tenant: its entities' stores and, for a tenant made on the fly, what re-creates it."""
+def export_tenant(tenant: Tenant, clock: Clock, *, bulky: bool = True) -> dict[str, Any]:
+    """One tenant: its entities' stores and, for a tenant made on the fly, what re-creates it.
+
+    Without `bulky`, records, `order` lists and result file contents are left empty: the skeleton that
+    persistence keeps in one row while it keeps those apart, row by row (the caller holds the tenant's lock).
+    """
     with tenant.lock:
         entities = {}
         for entity in tenant.entities:
             data = tenant.data(entity.id)
             entities[entity.id] = {
-                "objects": _objects(data.objects),
+                "objects": _objects(data.objects, bulky),
                 "ledger": _ledger(data.bulk.ledger),
-                "jobs": _jobs(data.bulk, clock.now()),
+                "jobs": _jobs(data.bulk, clock.now(), bulky),
             }
             object_jobs = dump_object_jobs(existing_job_store(data.objects))
             if object_jobs:  # absent when none: documents without such jobs read as before
@@ -63,14 +67,13 @@ def _on_the_fly(tenant: Tenant) -> dict[str, Any]:
     }
 
 
-def _objects(store: CustomObjectStore) -> list[dict[str, Any]]:
+def _objects(store: CustomObjectStore, bulky: bool) -> list[dict[str, Any]]:
     """Definitions in creation order, each with its records in creation order and every id's position."""
     exported = []
     for data in store.objects.values():
-        order = sorted(data.positions, key=data.positions.__getitem__)
-        exported.append(
-            {"definition": data.definition.wire, "order": order, "records": list(data.records.values())}
-        )
+        order = list(data.order) if bulky else []
+        records = list(data.records.values()) if bulky else []
+        exported.append({"definition": data.definition.wire, "order": order, "records": records})
     return exported
 
 
@@ -96,11 +99,11 @@ def _ledger(ledger: Ledger) -> dict[str, Any]:
     return copied
 
 
-def _jobs(store: MassActionStore, now: float) -> list[dict[str, Any]]:
-    return [_job(job, store.files, now) for job in store.jobs.values()]
+def _jobs(store: MassActionStore, now: float, bulky: bool) -> list[dict[str, Any]]:
+    return [_job(job, store.files, now, bulky) for job in store.jobs.values()]
 
 
-def _job(job: Job, files: Mapping[str, tuple[str, bytes]], now: float) -> dict[str, Any]:
+def _job(job: Job, files: Mapping[str, tuple[str, bytes]], now: float, bulky: bool) -> dict[str, Any]:
     """A job as it stands; one caught mid-way is saved as Failed, since its progress cannot be resumed."""
     status, ended_at = job.status, job.ended_at
     if status not in ENDED and status != PENDING:
@@ -124,7 +127,8 @@ def _job(job: Job, files: Mapping[str, tuple[str, bytes]], now: float) -> dict[s
     }
     if job.file_id is not None and job.file_id in files:
         name, content = files[job.file_id]
-        body["file"] = {"id": job.file_id, "name": name, "data": base64.b64encode(content).decode("ascii")}
+        data = base64.b64encode(content).decode("ascii") if bulky else ""
+        body["file"] = {"id": job.file_id, "name": name, "data": data}
     upload = job.upload
     if status == PENDING and upload is not None:
         body["upload"] = {
