@@ -187,7 +187,10 @@ def _start(argv: Sequence[str] | None) -> tuple[ZuoraWSGIServer, Emulator] | int
 
 def _serve(server: ZuoraWSGIServer, emulator: Emulator) -> int:
     """Serve until SIGTERM or Ctrl-C, then close the emulator; 0 when it stopped as asked."""
+    import threading
+
     from zuora_mock.api.admin import DASHBOARD_PATH
+    from zuora_mock.backend.files import remove_stale_spills
     from zuora_mock.server import base_url
 
     settings = emulator.settings
@@ -204,6 +207,8 @@ def _serve(server: ZuoraWSGIServer, emulator: Emulator) -> int:
     print(f"dashboard: {base_url(server)}{DASHBOARD_PATH}", flush=True)
     if settings.admin_token is None and not _loopback(settings.host):
         print(MSG_OPEN_ADMIN.format(host=settings.host), file=sys.stderr, flush=True)
+    # Upload and result files a killed server left on disk: removed while this one starts serving.
+    threading.Thread(target=remove_stale_spills, name="zuora-mock-cleanup", daemon=True).start()
     try:
         server.serve_forever()
     finally:

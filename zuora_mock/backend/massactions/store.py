@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from zuora_mock.backend.files import FileStore, spill_text
+from zuora_mock.backend.files import FileStore
 from zuora_mock.backend.massactions import messages as m
 from zuora_mock.backend.massactions.finance import Ledger
 from zuora_mock.backend.massactions.jobs import (
@@ -97,7 +97,7 @@ class MassActionStore:
     def submit(self, upload: Upload, failure: JobFailure | None = None) -> str:
         """Create a Pending job for a validated upload and start its progression; returns the bulkKey."""
         if len(upload.text) > self.settings.spill_bytes:
-            upload = upload.spilled(spill_text(upload.text))
+            upload = upload.spilled(self.files.spill_text(upload.text))
         job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now(), failure)
         mode = self.settings.bulk_progression
         with self.lock:
