@@ -1,8 +1,9 @@
 """Serve the emulator app (or the parse-only baseline) with one candidate WSGI server, for compare_servers.py.
 
-    python bench/serve_candidate.py {werkzeug,waitress,cheroot,granian} {emulator,baseline} PORT THREADS
+    python bench/serve_candidate.py {werkzeug,waitress,cheroot,granian,zuora} {emulator,baseline} PORT THREADS
 
-waitress here is plain waitress (zuora-mock's own hooks are left out, to compare the servers themselves).
+waitress here is plain waitress (zuora-mock's own hooks are left out, to compare the servers themselves);
+zuora is zuora-mock's own server (waitress with its wire and pool, zuora_mock.server) with default settings.
 granian is not a dependency: install it to include it (pip install granian).
 """
 
@@ -45,6 +46,12 @@ def serve(server: str, which: str, port: int, threads: int) -> None:
         )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         wsgi.run()
+    elif server == "zuora":
+        from zuora_mock.server import build_server
+
+        ours = build_server(load_app(which), "127.0.0.1", port)
+        signal.signal(signal.SIGTERM, lambda *_: ours.stop())
+        ours.serve_forever()
     elif server == "cheroot":
         from cheroot.wsgi import Server
 
