@@ -6,13 +6,14 @@ in the order Zuora checks them; what a command carries is then validated by the 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
 import orjson
 from flask import Request, request
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from zuora_mock.backend.commands import (
     DELETE,
@@ -251,7 +252,7 @@ def read_mass_action(req: Request) -> SubmitMassAction:
         raise InvalidValue(ma.MSG_MULTIPART_REQUIRED)
     storage = req.files.get("file")
     if storage is not None:
-        filename, data = storage.filename, storage.read()
+        filename, data = storage.filename, _file_bytes(storage)
     elif "file" in req.form:
         filename, data = None, req.form["file"].encode("utf-8")
     else:
@@ -263,6 +264,15 @@ def read_mass_action(req: Request) -> SubmitMassAction:
         raise MissingField(ma.MSG_PARAMS_REQUIRED)
     action_type, checksum = parse_bulk_params(raw_params)
     return SubmitMassAction(filename, data, action_type, checksum)
+
+
+def _file_bytes(storage: FileStorage) -> bytes:
+    """A part's bytes: an in-memory part's buffer as it is (read() copies one larger than its content)."""
+    stream = storage.stream
+    if isinstance(stream, io.BytesIO):
+        return stream.getvalue()
+    data: bytes = storage.read()
+    return data
 
 
 def parse_bulk_params(raw: str | bytes) -> tuple[str, str | None]:

@@ -96,10 +96,10 @@ class Journal:
     def __init__(self, size: int, max_bytes: int) -> None:
         self.size = size
         self.max_bytes = max_bytes
-        # Rows of atoms, the fields marshalled to bytes (about 1 us): kept as nested tuples, many stayed tracked
-        # (the collector untracks a tuple only once its items are, in list order it reshuffles), were promoted
-        # and brought on full collections: +8-16% CPU on a 1,000-record batch with a full journal (3.11).
-        # Entry and Exchange are made on read.
+        # Rows of atoms, the fields marshalled to bytes (about 1 us). As nested tuples many stayed
+        # tracked (the collector untracks a tuple only once its items are, in an order its passes
+        # reshuffle), were promoted and brought on full collections: a 1,000-record batch spent twice
+        # as long in them with a full journal. Entry and Exchange are made on read.
         self._entries: deque[Row] = deque()
         self._bytes = 0
         self._ids = itertools.count(1)
