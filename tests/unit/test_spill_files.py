@@ -61,3 +61,21 @@ def test_a_later_start_removes_what_killed_processes_left(tmp_path: Path) -> Non
 
 def test_an_unreadable_root_removes_nothing(tmp_path: Path) -> None:
     assert remove_stale_spills(str(tmp_path / "missing")) == 0
+
+
+def test_an_upload_spills_the_bytes_it_arrived_as_and_a_bom_is_left_out() -> None:
+    from zuora_mock.backend.massactions.upload import validate_upload
+
+    store = FileStore(spill_bytes=1024)
+    try:
+        csv = "Revenue Schedule Number,Notes\r\n" + "RS-00000001,café\r\n" * 200
+        for data in (csv.encode(), b"\xef\xbb\xbf" + csv.encode()):
+            upload = validate_upload("rs.csv", data, "DeleteRevenueSchedule", None, 4 * 1024 * 1024)
+            assert upload.text == csv and upload.bom == data.startswith(b"\xef\xbb\xbf")
+            assert upload.encoded == (None if upload.bom else data)
+            spilled = upload.spilled(store.spill_text(upload.text, upload.encoded))
+            assert spilled.encoded is None and spilled.text == ""
+            assert spilled.path is not None and spilled.path.read_bytes() == csv.encode()
+            assert spilled.read_text() == csv
+    finally:
+        store.close()

@@ -84,11 +84,12 @@ class FileStore(MutableMapping[str, tuple[str, bytes]]):
         if remove is not None:
             remove()
 
-    def spill_text(self, text: str) -> Path:
-        """Write a mass action upload waiting to run to a new file in this store's directory."""
+    def spill_text(self, text: str, encoded: bytes | None = None) -> Path:
+        """Write a mass action upload waiting to run to a new file in this store's directory (`encoded`: the
+        text's UTF-8 bytes when the caller has them)."""
         handle, name = tempfile.mkstemp(dir=self._dir(), suffix=".csv")
         with os.fdopen(handle, "wb") as stream:  # encoded at once: a text-mode stream costs twice as much
-            stream.write(text.encode("utf-8"))
+            stream.write(text.encode("utf-8") if encoded is None else encoded)
         return Path(name)
 
     def _dir(self) -> Path:

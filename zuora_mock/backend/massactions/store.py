@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from zuora_mock.backend.files import FileStore
@@ -97,7 +97,9 @@ class MassActionStore:
     def submit(self, upload: Upload, failure: JobFailure | None = None) -> str:
         """Create a Pending job for a validated upload and start its progression; returns the bulkKey."""
         if len(upload.text) > self.settings.spill_bytes:
-            upload = upload.spilled(self.files.spill_text(upload.text))
+            upload = upload.spilled(self.files.spill_text(upload.text, upload.encoded))
+        elif upload.encoded is not None:
+            upload = replace(upload, encoded=None)  # a job kept in memory keeps its text alone
         job = Job(ids.zuora_id(), upload, self.user_email, self.clock.now(), failure)
         mode = self.settings.bulk_progression
         with self.lock:

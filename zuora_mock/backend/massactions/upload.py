@@ -8,7 +8,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from zuora_mock.backend.massactions import messages as m
@@ -33,6 +33,8 @@ class Upload:
     newline: str
     bom: bool
     path: Path | None = None  # where the text waits on disk when it was too large to keep in memory
+    # The text's UTF-8 bytes as uploaded, while at hand: a spill writes them without encoding the text again.
+    encoded: bytes | None = field(default=None, repr=False, compare=False)
 
     def lines(self) -> Iterator[str]:
         """The CSV text line by line, from memory or from its file."""
@@ -40,11 +42,12 @@ class Upload:
 
     def read_text(self) -> str:
         """The whole CSV text (a snapshot of a Pending job saves it)."""
-        return self.text if self.path is None else self.path.read_text(encoding="utf-8")
+        # Bytes decoded, not read_text(): that would turn the file's \r\n into \n.
+        return self.text if self.path is None else self.path.read_bytes().decode("utf-8")
 
     def spilled(self, path: Path) -> Upload:
         """This upload with its text moved to `path` (the caller wrote it there), off the heap."""
-        return replace(self, text="", path=path)
+        return replace(self, text="", path=path, encoded=None)
 
     def release(self) -> None:
         """Delete the file of a spilled upload once its job no longer needs it."""
@@ -164,6 +167,7 @@ def validate_upload(
     else:
         raise InvalidValue(m.MSG_FILE_TYPE.format(name=name[:200]))
     text, bom = _decode(raw)
+    encoded = None if bom else raw  # with a BOM, encoding the text again costs what slicing it off would
     del raw
     raw_header = read_header(text)
     header = [cell.strip() for cell in raw_header]
@@ -186,4 +190,5 @@ def validate_upload(
         header=header,
         newline=newline,
         bom=bom,
+        encoded=encoded,
     )
