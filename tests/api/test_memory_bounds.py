@@ -94,6 +94,22 @@ def test_only_the_newest_finished_jobs_are_kept(make_app: Callable[..., Flask]) 
     assert len(_store(app).jobs) == len(_store(app).files) == 2
 
 
+def test_unfinished_jobs_past_the_count_stay_and_a_later_end_still_prunes(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(bulk_progression="manual", bulk_max_jobs=2)
+    client = app.test_client()
+    auth = _auth(client)
+    keys = [_upload(client, auth) for _ in range(4)]  # four Pending jobs: past the count, none can go
+    for key in keys[:3]:
+        assert client.post(f"/_mock/bulk/{key}/advance", json={}).get_json()["status"] == "Completed"
+    keys.append(_upload(client, auth))  # an upload prunes: three finished, two kept
+    statuses = [client.get(f"/v1/bulk/{key}", headers=auth).get_json() for key in keys]
+    assert [body.get("status") for body in statuses] == [None, "Completed", "Completed", "Pending", "Pending"]
+    assert statuses[0]["success"] is False
+    assert len(_store(app).jobs) == 4
+
+
 def test_tenants_made_on_the_fly_are_capped(make_app: Callable[..., Flask]) -> None:
     client = make_app(max_on_the_fly_tenants=2).test_client()
     for client_id in NEW_CLIENTS[:2]:

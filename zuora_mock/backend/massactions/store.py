@@ -81,6 +81,9 @@ class MassActionStore:
         self.progression = Progression("zuora-mock-bulk", self._tick)
         # Between the last walk and this time no result file can pass its retention: _prune skips its walk.
         self._pruned_at = self._prune_due = -math.inf
+        # Whether a job ended since that walk: past bulk_max_jobs jobs only then can one be dropped (the walk
+        # left at most that many finished ones), so that unfinished jobs beyond it cost no walk per upload.
+        self._ended_since_walk = True
 
     @classmethod
     def from_seed(cls, seed: Seed, **kwargs: Any) -> MassActionStore:
@@ -193,7 +196,8 @@ class MassActionStore:
         A purged file answers 404 like an expired one; a dropped job answers like an unknown bulk key.
         """
         retention, keep = self.settings.bulk_file_retention, self.settings.bulk_max_jobs
-        if self._pruned_at <= now < self._prune_due and len(self.jobs) <= keep:
+        nothing_to_drop = len(self.jobs) <= keep or not self._ended_since_walk
+        if self._pruned_at <= now < self._prune_due and nothing_to_drop:
             return
         finished = [job for job in self.jobs.values() if job.ended]
         due = now + retention
@@ -210,8 +214,10 @@ class MassActionStore:
                 self.files.pop(job.file_id, None)
         # A job ending from now on ends at `now` or later; a millisecond early keeps float rounding harmless.
         self._pruned_at, self._prune_due = now, due - PRUNE_MARGIN_SECONDS
+        self._ended_since_walk = False
 
     def _finish(self, job: Job, now: float) -> None:
+        self._ended_since_walk = True
         produced = job.finish(now)
         if produced is not None:
             job.file_id = ids.zuora_id()
