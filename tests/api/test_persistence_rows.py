@@ -59,6 +59,19 @@ def _rows(data_dir: Path, sql: str, *args: Any) -> list[Any]:
     return rows
 
 
+def _kept(data_dir: Path, object_name: str) -> dict[str, Any]:
+    """An object's records as the database holds them: its base, then its delta rows (None: removed)."""
+    records: dict[str, Any] = {}
+    for (base,) in _rows(data_dir, "SELECT body FROM bases WHERE object = ?", object_name):
+        records.update(orjson.loads(base))
+    for record_id, body in _rows(data_dir, "SELECT id, body FROM records WHERE object = ?", object_name):
+        if body is None:
+            records.pop(record_id, None)
+        else:
+            records[record_id] = orjson.loads(body)
+    return records
+
+
 def _tags(client: FlaskClient, auth: dict[str, str], count: int) -> list[str]:
     records = [{"Name__c": f"tag-{i}", "Size__c": i} for i in range(count)]
     created = client.post(TAGS, json={"records": records}, headers=auth)
@@ -85,9 +98,9 @@ def test_records_order_and_files_are_rows_and_the_skeleton_holds_none(
     ]
     assert client.post(f"/_mock/bulk/{key}/advance").status_code == 200
 
-    kept = dict(_rows(tmp_path, "SELECT id, body FROM records WHERE object = 'Tag'"))
+    kept = _kept(tmp_path, "Tag")
     assert set(kept) == {ids[0], *ids[2:]}
-    assert orjson.loads(kept[ids[2]])["Name__c"] == "renamed"
+    assert kept[ids[2]]["Name__c"] == "renamed"
     assert [
         i for (i,) in _rows(tmp_path, "SELECT id FROM orders WHERE object = 'Tag' ORDER BY position")
     ] == ids
@@ -156,7 +169,7 @@ def test_a_database_kept_whole_by_an_earlier_version_still_loads(apps: list[Flas
     assert reopened.get("/_mock/state").get_json()["tenants"] == orjson.loads(
         orjson.dumps(document["tenants"])
     )
-    assert len(_rows(tmp_path, "SELECT id FROM records WHERE object = 'Tag'")) == 3
+    assert len(_kept(tmp_path, "Tag")) == 3
 
 
 def test_after_a_failed_commit_the_next_save_writes_in_full(
@@ -182,4 +195,34 @@ def test_after_a_failed_commit_the_next_save_writes_in_full(
         emulator.persist("demo")
     monkeypatch.setattr(persistence_rows.SavedRows, "write", original)
     emulator.persist("demo")
-    assert {i for (i,) in _rows(tmp_path, "SELECT id FROM records WHERE object = 'Tag'")} == set(ids[1:])
+    assert set(_kept(tmp_path, "Tag")) == set(ids[1:])
+
+
+def test_a_few_changes_are_delta_rows_and_most_of_an_object_rewrites_its_base(
+    apps: list[Flask], tmp_path: Path
+) -> None:
+    client = open_app(apps, tmp_path).test_client()
+    auth = _auth(client)
+    client.post("/objects/definitions/default", json={"definitions": {"Tag": TAG}}, headers=auth)
+    ids = _tags(client, auth, 40)
+    bases = "SELECT body FROM bases WHERE object = 'Tag'"
+    deltas = "SELECT id, body FROM records WHERE object = 'Tag'"
+    [(first_base,)] = _rows(tmp_path, bases)
+    assert set(orjson.loads(first_base)) == set(ids) and _rows(tmp_path, deltas) == []
+
+    client.patch(f"{TAGS}/{ids[0]}", json={"Size__c": 99}, headers=auth)
+    client.delete(f"{TAGS}/{ids[1]}", headers=auth)
+    assert _rows(tmp_path, bases) == [(first_base,)]  # one record each: rows, not a new base
+    assert dict(_rows(tmp_path, deltas)).keys() == {ids[0], ids[1]}
+    assert dict(_rows(tmp_path, deltas))[ids[1]] is None
+
+    body = {"action": {"type": "update", "records": {i: {"Size__c": 7} for i in ids[2:30]}}}
+    assert client.post("/objects/batch/default/Tag", json=body, headers=auth).status_code == 200
+    [(second_base,)] = _rows(tmp_path, bases)  # 28 of 39 records: a new base, no delta rows
+    assert second_base != first_base and _rows(tmp_path, deltas) == []
+    kept = _kept(tmp_path, "Tag")
+    assert set(kept) == set(ids) - {ids[1]}
+    assert kept[ids[0]]["Size__c"] == 99 and kept[ids[2]]["Size__c"] == 7
+
+    before = client.get("/_mock/state").data
+    assert open_app(apps, tmp_path).test_client().get("/_mock/state").data == before

@@ -1,9 +1,12 @@
 """What one save writes of a tenant: its skeleton row, and only the records, ids and files that changed.
 
-Records are kept one row each, with the creation order as rows of ids and each result file as one row, so a
-write to a tenant of 100,000 records commits the records it changed, not all of them. What was saved is
-known from each object's `changed` set (ids written or removed since the last save, kept only once a save
-has seen the object) and from the objects and files this module saw last.
+An object's records are kept as a base (all of them in one row, as of its last full write) and delta rows
+(one per record written or removed since: its body, or none for a removed one), with the creation order as
+rows of ids and each result file as one row. A write to a tenant of 100,000 records commits the records it
+changed, not all of them; a write that changes most of an object (a 1,000-record batch on 1,000 records), or
+that would leave more delta rows than half the object, rewrites its base instead, which costs less than as
+many rows. What was saved is known from each object's `changed` set (ids written or removed since the last
+save, kept only once a save has seen the object) and from the objects and files this module saw last.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ FileKey = tuple[str, str, str]  # tenant, entity id, file id
 
 _KEYS = "tenant TEXT NOT NULL, entity TEXT NOT NULL"
 _OBJECT = "object TEXT NOT NULL"
-_RECORDS = f"{_OBJECT}, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (tenant, entity, object, id)"
+# A delta row's body is NULL for a record removed since the base was written.
+_RECORDS = f"{_OBJECT}, id TEXT NOT NULL, body BLOB, PRIMARY KEY (tenant, entity, object, id)"
+_BASES = f"{_OBJECT}, body BLOB NOT NULL, PRIMARY KEY (tenant, entity, object)"
 _ORDERS = (
     f"{_OBJECT}, position INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tenant, entity, object, position)"
 )
@@ -32,6 +37,7 @@ _FILES = "id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (tenant, entity, id)
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS tenants (name TEXT PRIMARY KEY, body BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS bases ({_KEYS}, {_BASES})",
     f"CREATE TABLE IF NOT EXISTS records ({_KEYS}, {_RECORDS}) WITHOUT ROWID",
     f"CREATE TABLE IF NOT EXISTS orders ({_KEYS}, {_ORDERS}) WITHOUT ROWID",
     f"CREATE TABLE IF NOT EXISTS files ({_KEYS}, {_FILES}) WITHOUT ROWID",
@@ -40,25 +46,31 @@ _UPSERT_TENANT = (
     "INSERT INTO tenants (name, body) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body"
 )
 _UPSERT_RECORD = "INSERT OR REPLACE INTO records (tenant, entity, object, id, body) VALUES (?, ?, ?, ?, ?)"
-_DELETE_RECORD = "DELETE FROM records WHERE tenant = ? AND entity = ? AND object = ? AND id = ?"
+_UPSERT_BASE = "INSERT OR REPLACE INTO bases (tenant, entity, object, body) VALUES (?, ?, ?, ?)"
 _INSERT_ORDER = "INSERT OR REPLACE INTO orders (tenant, entity, object, position, id) VALUES (?, ?, ?, ?, ?)"
 _INSERT_FILE = "INSERT OR REPLACE INTO files (tenant, entity, id, body) VALUES (?, ?, ?, ?)"
 _DELETE_FILE = "DELETE FROM files WHERE tenant = ? AND entity = ? AND id = ?"
-_OBJECT_TABLES = ("records", "orders")
-TABLES_BY_TENANT = ("tenants", "records", "orders", "files")
+_OBJECT_TABLES = ("bases", "records", "orders")
+TABLES_BY_TENANT = ("tenants", "bases", "records", "orders", "files")
 
 
 @dataclass
 class ObjectWrite:
-    """One object's rows to write: all of them (`full`), or the changed records and the new ids."""
+    """One object's rows to write: a new base (`base`, every record) or delta rows, and the new ids.
+
+    `full` rewrites the order rows too (an object not saved before, or replaced); `deltas` counts the delta
+    rows the object has once this write is committed.
+    """
 
     key: ObjectKey
     data: ObjectData
     full: bool
+    base: bytes | None
     upserts: list[tuple[str, dict[str, Any]]]
     deletes: list[str]
     order_start: int
     order_tail: list[str]
+    deltas: int
 
 
 @dataclass
@@ -77,7 +89,8 @@ class TenantWrite:
 class SavedRows:
     """What the database holds, as far as the rows kept apart go (known after each commit)."""
 
-    objects: dict[ObjectKey, tuple[ObjectData, int]] = field(default_factory=dict)  # data, order length
+    # data, order length, delta rows over its base
+    objects: dict[ObjectKey, tuple[ObjectData, int, int]] = field(default_factory=dict)
     files: set[FileKey] = field(default_factory=set)
 
     def gather(self, name: str, tenant: Tenant, clock: Clock) -> TenantWrite:
@@ -103,13 +116,16 @@ class SavedRows:
     def _object_write(self, key: ObjectKey, data: ObjectData) -> ObjectWrite:
         saved = self.objects.get(key)
         changed, data.changed = data.changed, set()
-        if saved is None or saved[0] is not data or changed is None:
-            return ObjectWrite(key, data, True, list(data.records.items()), [], 0, list(data.order))
         records = data.records
+        if saved is None or saved[0] is not data or changed is None:
+            return ObjectWrite(key, data, True, _base(records), [], [], 0, list(data.order), 0)
+        start = saved[1]
+        if saved[2] + len(changed) > len(records) // 2:  # more rows than a new base would cost
+            return ObjectWrite(key, data, False, _base(records), [], [], start, data.order[start:], 0)
         upserts = [(record_id, records[record_id]) for record_id in changed if record_id in records]
         deletes = [record_id for record_id in changed if record_id not in records]
-        start = saved[1]
-        return ObjectWrite(key, data, False, upserts, deletes, start, data.order[start:])
+        deltas = saved[2] + len(changed)  # an upper bound: a record changed twice has one row
+        return ObjectWrite(key, data, False, None, upserts, deletes, start, data.order[start:], deltas)
 
     def write(self, cursor: Any, write: TenantWrite) -> None:
         """Write one tenant's rows inside the caller's transaction."""
@@ -119,8 +135,12 @@ class SavedRows:
         for change in write.objects:
             if change.full:
                 _delete_object(cursor, change.key)
-            cursor.executemany(_UPSERT_RECORD, [(*change.key, i, orjson.dumps(r)) for i, r in change.upserts])
-            cursor.executemany(_DELETE_RECORD, [(*change.key, record_id) for record_id in change.deletes])
+            if change.base is not None:
+                cursor.execute(_DELETE_RECORDS, change.key)
+                cursor.execute(_UPSERT_BASE, (*change.key, change.base))
+            key = change.key
+            cursor.executemany(_UPSERT_RECORD, [(*key, i, orjson.dumps(r)) for i, r in change.upserts])
+            cursor.executemany(_UPSERT_RECORD, [(*key, record_id, None) for record_id in change.deletes])
             positions = enumerate(change.order_tail, start=change.order_start)
             cursor.executemany(_INSERT_ORDER, [(*change.key, n, record_id) for n, record_id in positions])
         cursor.executemany(_INSERT_FILE, [(*key, content) for key, content in write.new_files.items()])
@@ -132,7 +152,8 @@ class SavedRows:
         for key in write.gone_objects:
             self.objects.pop(key, None)
         for change in write.objects:
-            self.objects[change.key] = (change.data, change.order_start + len(change.order_tail))
+            order_length = change.order_start + len(change.order_tail)
+            self.objects[change.key] = (change.data, order_length, change.deltas)
         self.files = {key for key in self.files if key[0] != write.name} | write.files
 
     def failed(self, write: TenantWrite) -> None:
@@ -144,6 +165,14 @@ class SavedRows:
         """A tenant removed from the database."""
         self.objects = {key: value for key, value in self.objects.items() if key[0] != name}
         self.files = {key for key in self.files if key[0] != name}
+
+
+_DELETE_RECORDS = "DELETE FROM records WHERE tenant = ? AND entity = ? AND object = ?"
+
+
+def _base(records: dict[str, dict[str, Any]]) -> bytes:
+    """Every record of an object as one row's body: a JSON object of the records by id."""
+    return orjson.dumps(records)
 
 
 def _delete_object(cursor: Any, key: ObjectKey) -> None:
@@ -180,9 +209,15 @@ def _assemble_object(connection: Any, key: ObjectKey, kept: Any) -> None:
     order = [row[0] for row in connection.execute(f"SELECT id FROM orders {where} ORDER BY position", key)]
     if not order or not isinstance(kept, dict):
         return
-    bodies = dict(connection.execute(f"SELECT id, body FROM records {where}", key).fetchall())
+    base = connection.execute(f"SELECT body FROM bases {where}", key).fetchone()
+    records: dict[str, Any] = orjson.loads(base[0]) if base is not None else {}
+    for record_id, body in connection.execute(f"SELECT id, body FROM records {where}", key):
+        if body is None:
+            records.pop(record_id, None)
+        else:
+            records[record_id] = orjson.loads(body)
     kept["order"] = order
-    kept["records"] = [orjson.loads(bodies[record_id]) for record_id in order if record_id in bodies]
+    kept["records"] = [records[record_id] for record_id in order if record_id in records]
 
 
 def _assemble_file(connection: Any, entity: tuple[str, str], job: Any) -> None:
