@@ -1,7 +1,8 @@
 """The state kept on disk (the `data_dir` setting): one SQLite database holding each tenant's snapshot.
 
-A tenant's snapshot is kept as a skeleton row plus its records, creation order and result files as rows of
-their own (backend.persistence_rows), so a save writes what changed since the last one, not the tenant.
+A tenant's snapshot is kept as a skeleton row plus, per object, a base row of its records and delta rows of
+the records changed since, its creation order and result files as rows (backend.persistence_rows), so a save
+writes what changed since the last one, not the tenant.
 
 Durability: WAL journal with synchronous=FULL, so a COMMIT returns only once the WAL is fsynced; the request
 pipeline saves the tenant a request wrote before that request's response leaves, so every acknowledged write
