@@ -47,6 +47,7 @@ _UPSERT_TENANT = (
 )
 _UPSERT_RECORD = "INSERT OR REPLACE INTO records (tenant, entity, object, id, body) VALUES (?, ?, ?, ?, ?)"
 _UPSERT_BASE = "INSERT OR REPLACE INTO bases (tenant, entity, object, body) VALUES (?, ?, ?, ?)"
+_DELETE_DELTAS = "DELETE FROM records WHERE tenant = ? AND entity = ? AND object = ?"
 _INSERT_ORDER = "INSERT OR REPLACE INTO orders (tenant, entity, object, position, id) VALUES (?, ?, ?, ?, ?)"
 _INSERT_FILE = "INSERT OR REPLACE INTO files (tenant, entity, id, body) VALUES (?, ?, ?, ?)"
 _DELETE_FILE = "DELETE FROM files WHERE tenant = ? AND entity = ? AND id = ?"
@@ -118,13 +119,13 @@ class SavedRows:
         changed, data.changed = data.changed, set()
         records = data.records
         if saved is None or saved[0] is not data or changed is None:
-            return ObjectWrite(key, data, True, _base(records), [], [], 0, list(data.order), 0)
-        start = saved[1]
-        if saved[2] + len(changed) > len(records) // 2:  # more rows than a new base would cost
-            return ObjectWrite(key, data, False, _base(records), [], [], start, data.order[start:], 0)
+            return ObjectWrite(key, data, True, _base(records), [], [], 0, list(data.order), deltas=0)
+        _, start, deltas = saved
+        deltas += len(changed)  # an upper bound: a record changed twice has one row
+        if deltas > len(records) // 2:  # more rows than a new base would cost
+            return ObjectWrite(key, data, False, _base(records), [], [], start, data.order[start:], deltas=0)
         upserts = [(record_id, records[record_id]) for record_id in changed if record_id in records]
         deletes = [record_id for record_id in changed if record_id not in records]
-        deltas = saved[2] + len(changed)  # an upper bound: a record changed twice has one row
         return ObjectWrite(key, data, False, None, upserts, deletes, start, data.order[start:], deltas)
 
     def write(self, cursor: Any, write: TenantWrite) -> None:
@@ -133,16 +134,17 @@ class SavedRows:
         for key in write.gone_objects:
             _delete_object(cursor, key)
         for change in write.objects:
-            if change.full:
-                _delete_object(cursor, change.key)
-            if change.base is not None:
-                cursor.execute(_DELETE_RECORDS, change.key)
-                cursor.execute(_UPSERT_BASE, (*change.key, change.base))
             key = change.key
+            if change.full:
+                _delete_object(cursor, key)
+            elif change.base is not None:
+                cursor.execute(_DELETE_DELTAS, key)  # the new base holds them
+            if change.base is not None:
+                cursor.execute(_UPSERT_BASE, (*key, change.base))
             cursor.executemany(_UPSERT_RECORD, [(*key, i, orjson.dumps(r)) for i, r in change.upserts])
             cursor.executemany(_UPSERT_RECORD, [(*key, record_id, None) for record_id in change.deletes])
             positions = enumerate(change.order_tail, start=change.order_start)
-            cursor.executemany(_INSERT_ORDER, [(*change.key, n, record_id) for n, record_id in positions])
+            cursor.executemany(_INSERT_ORDER, [(*key, n, record_id) for n, record_id in positions])
         cursor.executemany(_INSERT_FILE, [(*key, content) for key, content in write.new_files.items()])
         old_files = [key for key in self.files if key[0] == write.name and key not in write.files]
         cursor.executemany(_DELETE_FILE, old_files)
@@ -165,9 +167,6 @@ class SavedRows:
         """A tenant removed from the database."""
         self.objects = {key: value for key, value in self.objects.items() if key[0] != name}
         self.files = {key for key in self.files if key[0] != name}
-
-
-_DELETE_RECORDS = "DELETE FROM records WHERE tenant = ? AND entity = ? AND object = ?"
 
 
 def _base(records: dict[str, dict[str, Any]]) -> bytes:
