@@ -14,38 +14,22 @@ no work taken out of zuora-mock's requests can meet that target on that server.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
+from typing import Any
 
-from _util import free_port, wait_until_served
+from compare_servers import Candidate
 from run import ROOT, UNLIMITED, Figures, Server, clean_env, loadavg, measure, token, workloads
 
 
-def start_candidate(name: str, server: str) -> Server:
-    """The parse-only app on one server of bench/serve_candidate.py, once it answers."""
-    port = free_port()
-    command = [
-        sys.executable,
-        str(ROOT / "bench" / "serve_candidate.py"),
-        server,
-        "baseline",
-        str(port),
-        "16",
-    ]
-    found = Server.start(name, command, {**os.environ, "PYTHONPATH": str(ROOT / "bench")})
-    wait_until_served(found.proc, found.port, time.perf_counter())
-    return found
-
-
-def start_all() -> list[Server]:
+def start_all() -> list[Any]:
     limits = [f"{name}={UNLIMITED}" for name in ("rate_limit_minute", "rate_limit_hour", "rate_limit_day")]
     emulator = [sys.executable, "-m", "zuora_mock", "--port", "0", "--bulk-progression", "manual"]
     emulator += [arg for limit in limits for arg in ("--set", limit)]
     return [
         Server.start("baseline", [sys.executable, str(ROOT / "bench" / "bare_flask.py")]),
-        start_candidate("parse-only on waitress", "waitress"),
-        start_candidate("parse-only on ours", "zuora"),
+        Candidate("waitress", "baseline", 16, name="parse-only on waitress"),
+        Candidate("zuora", "baseline", 16, name="parse-only on ours"),
         Server.start("zuora-mock", emulator, clean_env()),
     ]
 

@@ -31,8 +31,8 @@ STALLED = 300
 
 
 class Candidate:
-    def __init__(self, server: str, app: str, threads: int) -> None:
-        self.name = f"{app} on {server}"
+    def __init__(self, server: str, app: str, threads: int, name: str | None = None) -> None:
+        self.name = name or f"{app} on {server}"
         self.server, self.app = server, app
         self.port = free_port()
         started = time.perf_counter()
